@@ -1,0 +1,57 @@
+"""Creates what the site needs before anyone can use it. Safe to run again."""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from wagtail.models import Locale, Page, Site
+from wagtail_localize.models import LocaleSynchronization
+from wagtail_localize.synctree import synchronize_tree
+
+from .models import HomePage
+
+HOME_TITLE = "Супермаркет рішень для громад"
+HOME_SLUG = "holovna"
+
+
+def _remove_wagtail_welcome_page():
+    """Wagtail's first migration creates a plain "Welcome" page: it has no place here."""
+    plain_page_type = ContentType.objects.get_for_model(Page)
+    for welcome in Page.objects.filter(depth=2, content_type=plain_page_type):
+        if welcome.is_leaf() and not Site.objects.filter(root_page=welcome).exists():
+            welcome.delete()
+
+
+@transaction.atomic
+def ensure_site_tree():
+    """The locales, the Ukrainian home page as the site's root and its English translation.
+
+    Returns the Ukrainian home page. Existing pages and sites are left as they are.
+    """
+    source_locale, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    home = HomePage.objects.filter(locale=source_locale, depth=2).first()
+    if home is None:
+        home = HomePage(title=HOME_TITLE, slug=HOME_SLUG, locale=source_locale)
+        Page.get_first_root_node().add_child(instance=home)
+        home.save_revision().publish()
+
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    if site is None:
+        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name=HOME_TITLE)
+    elif not isinstance(site.root_page.specific, HomePage):
+        site.root_page = home
+        site.site_name = site.site_name or HOME_TITLE
+        site.save()
+    _remove_wagtail_welcome_page()
+
+    # wagtail-localize keeps every other language's tree in step with the Ukrainian one:
+    # a page not yet translated appears there as an alias of its source.
+    for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES:
+        if code == source_locale.language_code:
+            continue
+        locale, _ = Locale.objects.get_or_create(language_code=code)
+        sync, created = LocaleSynchronization.objects.get_or_create(
+            locale=locale, defaults={"sync_from": source_locale}
+        )
+        if not created:
+            synchronize_tree(sync.sync_from, locale)
+    return home

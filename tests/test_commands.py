@@ -1,0 +1,76 @@
+"""The set-up commands that `make run` and `make test` call."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from wagtail.models import Page
+
+from home.models import HomePage, StandardPage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def run(django_capture_on_commit_callbacks):
+    """Runs a management command; what it leaves for the commit (publishing) runs too."""
+
+    def _run(*args, **kwargs):
+        out = StringIO()
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command(*args, stdout=out, **kwargs)
+        return out.getvalue()
+
+    return _run
+
+
+class TestEnsureAdmin:
+    def test_uses_the_password_from_the_environment(self, run, monkeypatch):
+        monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "a-long-pass-phrase")
+        output = run("ensure_admin")
+        admin = get_user_model().objects.get(username="admin")
+        assert admin.is_superuser and admin.is_staff
+        assert admin.check_password("a-long-pass-phrase")
+        assert "a-long-pass-phrase" not in output
+
+    def test_generates_and_prints_a_password_once(self, run, monkeypatch):
+        monkeypatch.delenv("DJANGO_SUPERUSER_PASSWORD", raising=False)
+        output = run("ensure_admin")
+        password = output.split("shown only this once: ")[1].split()[0]
+        assert get_user_model().objects.get(username="admin").check_password(password)
+        second = run("ensure_admin")
+        assert "exists already" in second
+        assert password not in second
+        assert get_user_model().objects.count() == 1
+
+
+class TestLoadDemo:
+    def test_fills_an_empty_site_in_both_languages(self, run, client):
+        output = run("load_demo", "--if-empty")
+        assert "Demo content loaded" in output
+        uk_home = HomePage.objects.get(locale__language_code="uk")
+        en_home = HomePage.objects.get(locale__language_code="en")
+        assert uk_home.title == "Супермаркет рішень для громад"
+        assert en_home.title == "Solutions Supermarket for Communities"
+        assert en_home.alias_of_id is None  # a real translation, not a copy
+        assert StandardPage.objects.filter(locale__language_code="en", title="How to join").exists()
+        html = client.get("/en/").content.decode()
+        assert "Join the platform" in html
+        assert 'href="/en/yak-pryiednatysia/"' in html  # the call to action links the English page
+        assert client.get("/yak-pryiednatysia/").status_code == 200
+
+    def test_a_second_run_changes_nothing(self, run):
+        run("load_demo")
+        pages = Page.objects.count()
+        revisions = set(Page.objects.values_list("id", "latest_revision_id"))
+        output = run("load_demo")
+        assert "0 created" in output
+        assert Page.objects.count() == pages
+        assert set(Page.objects.values_list("id", "latest_revision_id")) == revisions
+
+    def test_if_empty_leaves_a_site_with_content_alone(self, run, home):
+        home.add_child(instance=StandardPage(title="Наша сторінка", slug="nasha"))
+        output = run("load_demo", "--if-empty")
+        assert "not loaded" in output
+        assert not StandardPage.objects.filter(slug="pro-platformu").exists()

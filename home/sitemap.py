@@ -16,7 +16,14 @@ class MultilingualSitemap(Sitemap):
         in_any_language_tree = Q()
         for language_root in Page.objects.filter(translation_key=root.translation_key):
             in_any_language_tree |= Q(path__startswith=language_root.path)
-        return Page.objects.filter(in_any_language_tree).live().public().select_related("locale").order_by("path")
+        # Aliases (untranslated copies among them) repeat another page's content: not listed.
+        return (
+            Page.objects.filter(in_any_language_tree, alias_of__isnull=True)
+            .live()
+            .public()
+            .select_related("locale")
+            .order_by("path")
+        )
 
     def _urls(self, page, protocol, domain):
         pages = list(self.paginator.page(page).object_list)

@@ -1,10 +1,13 @@
 """The page tree rules and the rendering of the site shell's pages in both languages."""
 
 import pytest
+from wagtail.blocks import StructBlockValidationError
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
+from wagtail_factories import DocumentFactory, ImageFactory
 from wagtail_localize.synctree import create_aliases_for_new_page
 
+from home.blocks import LinkBlock
 from home.models import HomePage, StandardPage
 from tests.factories import StandardPageFactory
 
@@ -96,6 +99,8 @@ class TestRendering:
         # The Ukrainian text is marked as Ukrainian for screen readers.
         assert '<main id="main" tabindex="-1" lang="uk">' in html
         assert "<h1>Партнерам</h1>" in html
+        # Search engines index the Ukrainian original, not its untranslated copy.
+        assert '<meta name="robots" content="noindex">' in html
 
     def test_ukrainian_page_has_no_untranslated_notice(self, client, home):
         StandardPageFactory(parent=home, title="Партнерам", slug="partneram")
@@ -109,3 +114,54 @@ class TestRendering:
         assert '<meta name="description" content="Де шукати гранти.">' in html
         assert '<meta property="og:title" content="Гранти">' in html
         assert '<meta property="og:locale" content="uk_UA">' in html
+
+
+@pytest.mark.django_db
+class TestBlocks:
+    def test_image_document_and_call_to_action_render(self, client, home):
+        image = ImageFactory(title="Генератор")
+        document = DocumentFactory(title="Методичка з енергостійкості")
+        page = StandardPageFactory(
+            parent=home,
+            slug="bloky",
+            body=[
+                {
+                    "type": "image",
+                    "value": {"image": image.pk, "alt_text": "Генератор біля школи", "decorative": False},
+                },
+                {"type": "document_link", "value": {"document": document.pk, "label": ""}},
+                {
+                    "type": "call_to_action",
+                    "value": {
+                        "title": "Долучайтеся",
+                        "text": "",
+                        "button_label": "Зареєструватися",
+                        "link": {"page": None, "url": "https://example.org/join"},
+                    },
+                },
+            ],
+        )
+        page.save_revision().publish()
+        html = client.get("/bloky/").content.decode()
+        assert 'alt="Генератор біля школи"' in html
+        assert 'loading="lazy"' in html
+        assert f'href="{document.url}">Методичка з енергостійкості</a>' in html
+        assert '<a class="button" href="https://example.org/join">Зареєструватися</a>' in html
+
+    @pytest.mark.parametrize(
+        ("value", "valid"),
+        [
+            ({"page": None, "url": ""}, False),
+            ({"page": "home", "url": "https://example.org"}, False),
+            ({"page": None, "url": "https://example.org"}, True),
+            ({"page": "home", "url": ""}, True),
+        ],
+    )
+    def test_a_link_is_a_page_or_an_address(self, home, value, valid):
+        block = LinkBlock()
+        data = block.to_python({"page": home.pk if value["page"] else None, "url": value["url"]})
+        if valid:
+            block.clean(data)
+        else:
+            with pytest.raises(StructBlockValidationError):
+                block.clean(data)

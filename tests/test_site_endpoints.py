@@ -8,7 +8,11 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.utils import translation
+from django.views.defaults import permission_denied
 from wagtail.models import PageViewRestriction
+from wagtail_localize.synctree import create_aliases_for_new_page
 
 from home.models import HomePage
 from tests.factories import StandardPageFactory
@@ -33,6 +37,7 @@ def sitemap_entries(client):
 
 class TestSitemap:
     def test_lists_both_languages_with_alternates(self, client, home, translate):
+        translate(home, {home.title: "Solutions Supermarket for Communities"})
         page = StandardPageFactory(parent=home, title="Про платформу", slug="pro-platformu")
         translate(page, {"Про платформу": "About the platform"})
         entries = sitemap_entries(client)
@@ -47,11 +52,17 @@ class TestSitemap:
             "en": "http://localhost/en/pro-platformu/",
         }
 
+    def test_leaves_out_untranslated_copies(self, client, home):
+        page = StandardPageFactory(parent=home, title="Лише українською", slug="lyshe-ukrainskoiu")
+        create_aliases_for_new_page(page)
+        # The English home is still an untranslated copy here too.
+        assert set(sitemap_entries(client)) == {"http://localhost/", "http://localhost/lyshe-ukrainskoiu/"}
+
     def test_leaves_out_drafts_and_private_pages(self, client, home):
         StandardPageFactory(parent=home, title="Чернетка", slug="chernetka", live=False)
         private = StandardPageFactory(parent=home, title="Клуб", slug="klub")
         PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
-        assert set(sitemap_entries(client)) == {"http://localhost/", "http://localhost/en/"}
+        assert set(sitemap_entries(client)) == {"http://localhost/"}
 
     def test_query_count_does_not_grow_with_pages(self, client, home, django_assert_max_num_queries):
         for number in range(5):
@@ -131,3 +142,23 @@ class TestErrorPages:
         html = response.content.decode()
         assert f'<html lang="{lang}">' in html
         assert text in html
+
+    @pytest.mark.parametrize(
+        ("url", "lang", "text"),
+        [("/", "uk", "Запит не вдалося зрозуміти"), ("/en/", "en", "The request could not be understood")],
+    )
+    def test_bad_host_gets_a_clear_400_in_both_languages(self, client, home, url, lang, text):
+        response = client.get(url, HTTP_HOST="not-our-site.example")
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert f'<html lang="{lang}">' in html
+        assert text in html
+
+    @pytest.mark.parametrize(
+        ("lang", "text"), [("uk", "У вас немає доступу до цієї сторінки"), ("en", "You do not have access")]
+    )
+    def test_permission_denied_in_both_languages(self, rf, lang, text):
+        with translation.override(lang):
+            response = permission_denied(rf.get("/"), PermissionDenied())
+        assert response.status_code == 403
+        assert text in response.content.decode()

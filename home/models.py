@@ -63,23 +63,32 @@ class BasePage(Page):
         )
 
 
-class HomePage(BasePage):
+class ContentPage(BasePage):
+    """A page made of an introduction and a body of blocks."""
+
     intro = models.TextField(
         _("introduction"),
         blank=True,
-        help_text=_("The lead under the page title: one or two sentences on what the platform offers."),
+        help_text=_("The lead under the page title: one or two sentences."),
     )
     body = StreamField(BodyStreamBlock(), verbose_name=_("body"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
-    # Each language's home page keeps a slug of its own: Wagtail wants distinct slugs
-    # under the root, and the home page's slug never shows in a URL.
     translatable_fields = [
-        *(field for field in BasePage.translatable_fields if field.field_name != "slug"),
+        *BasePage.translatable_fields,
         TranslatableField("intro"),
         TranslatableField("body"),
     ]
+
+    class Meta:
+        abstract = True
+
+
+class HomePage(ContentPage):
+    # Each language's home page keeps a slug of its own: Wagtail wants distinct slugs
+    # under the root, and the home page's slug never shows in a URL.
+    translatable_fields = [field for field in ContentPage.translatable_fields if field.field_name != "slug"]
 
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["home.StandardPage"]
@@ -90,19 +99,8 @@ class HomePage(BasePage):
         verbose_name_plural = _("home pages")
 
 
-class StandardPage(BasePage):
+class StandardPage(ContentPage):
     """About, partners, how to join: a page of text for anything that has no model of its own."""
-
-    intro = models.TextField(_("introduction"), blank=True)
-    body = StreamField(BodyStreamBlock(), verbose_name=_("body"), blank=True)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
-    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
-    translatable_fields = [
-        *BasePage.translatable_fields,
-        TranslatableField("intro"),
-        TranslatableField("body"),
-    ]
 
     parent_page_types = ["home.HomePage", "home.StandardPage"]
     subpage_types = ["home.StandardPage"]

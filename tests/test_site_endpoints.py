@@ -162,3 +162,13 @@ class TestErrorPages:
             response = permission_denied(rf.get("/"), PermissionDenied())
         assert response.status_code == 403
         assert text in response.content.decode()
+
+
+@pytest.mark.parametrize("url", ["/healthz", "/robots.txt", "/sitemap.xml"])
+def test_head_requests_are_answered(client, home, url):
+    assert client.head(url).status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/healthz", "/robots.txt", "/sitemap.xml"])
+def test_writes_are_refused(client, home, url):
+    assert client.post(url).status_code == 405

@@ -14,12 +14,17 @@ def _site_for(request):
 
 
 def _language_homes(request):
-    """The live home page of each language, keyed by language code."""
-    site = _site_for(request)
-    if site is None:
-        return {}
-    homes = Page.objects.filter(translation_key=site.root_page.translation_key).live().select_related("locale")
-    return {home.locale.language_code: home for home in homes}
+    """The live home page of each language, keyed by language code; looked up once a request."""
+    homes = getattr(request, "_language_homes", None)
+    if homes is None:
+        site = _site_for(request)
+        pages = (
+            Page.objects.filter(translation_key=site.root_page.translation_key).live().select_related("locale")
+            if site is not None
+            else []
+        )
+        homes = request._language_homes = {home.locale.language_code: home for home in pages}
+    return homes
 
 
 def _page_urls_by_language(page, request):

@@ -11,7 +11,7 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 .PHONY: help install setup run dev test lint format check migrations-check pytest test-postgres messages catalogues static demo clean
 
 help: ## List the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,7 +39,7 @@ setup: install catalogues $(STAMPS)/static ## Install, migrate, compile messages
 	$(MANAGE) load_demo --if-empty
 	$(MANAGE) ensure_admin
 
-run: setup ## Set up, then serve the site with gunicorn on http://127.0.0.1:$(PORT)
+run: setup ## Set up, then serve the site with gunicorn on http://127.0.0.1:8000 (PORT=… to change)
 	PORT=$(PORT) DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.dev} \
 		$(BIN)/gunicorn --config config/gunicorn.conf.py config.wsgi:application
 

@@ -111,24 +111,30 @@ class StandardPage(ContentPage):
         verbose_name_plural = _("standard pages")
 
 
+SOCIAL_NETWORKS = [
+    ("facebook", "Facebook"),
+    ("telegram", "Telegram"),
+    ("youtube", "YouTube"),
+    ("linkedin", "LinkedIn"),
+    ("instagram", "Instagram"),
+    ("x", "X"),
+    ("viber", "Viber"),
+]
+
+
+class SocialLinkValue(blocks.StructValue):
+    def network_name(self):
+        return dict(SOCIAL_NETWORKS).get(self["network"], self["network"])
+
+
 class SocialLinkBlock(blocks.StructBlock):
-    network = blocks.ChoiceBlock(
-        label=_("Network"),
-        choices=[
-            ("facebook", "Facebook"),
-            ("telegram", "Telegram"),
-            ("youtube", "YouTube"),
-            ("linkedin", "LinkedIn"),
-            ("instagram", "Instagram"),
-            ("x", "X"),
-            ("viber", "Viber"),
-        ],
-    )
+    network = blocks.ChoiceBlock(label=_("Network"), choices=SOCIAL_NETWORKS)
     url = blocks.URLBlock(label=_("Address"))
 
     class Meta:
         icon = "link"
         label = _("Social link")
+        value_class = SocialLinkValue
 
 
 @register_setting(icon="site")

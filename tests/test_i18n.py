@@ -91,6 +91,17 @@ class TestHreflang:
         assert links["uk"] == "http://testserver/"
         assert links["en"] == "http://testserver/en/"
 
+    def test_not_found_page_claims_no_alternates(self, client, home):
+        assert hreflang_links(client.get("/en/no-such-page/").content.decode()) == {}
+
+    def test_a_page_without_translation_names_only_itself(self, client, home):
+        StandardPageFactory(parent=home, title="Лише українською", slug="lyshe-ukrainskoiu")
+        links = hreflang_links(client.get("/lyshe-ukrainskoiu/").content.decode())
+        assert links == {
+            "uk": "http://testserver/lyshe-ukrainskoiu/",
+            "x-default": "http://testserver/lyshe-ukrainskoiu/",
+        }
+
 
 class TestCatalogues:
     def test_both_languages_have_a_catalogue(self):

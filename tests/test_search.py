@@ -29,6 +29,15 @@ ODD_QUERIES = [
     "\\",
     "а" * 5000,
     "<script>alert(1)</script>",
+    "Івано-Франківськ",
+    "e-mail",
+    "громада*",
+    "гром:ада",
+    "NEAR",
+    "^громада",
+    "{громада}",
+    "громада\t\n\r",
+    "\ufeff\u200b",
 ]
 
 
@@ -73,6 +82,11 @@ def test_long_query_is_cut_with_a_notice(client, pages):
 def test_query_is_escaped_in_the_page(client, pages):
     html = client.get("/search/", {"q": "<script>alert(1)</script>"}).content.decode()
     assert "<script>alert(1)</script>" not in html
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "99999999999999999999999", "1.5", "", "Ⅻ"])
+def test_odd_page_numbers_get_a_page(client, pages, page):
+    assert client.get("/search/", {"q": "громада", "page": page}).status_code == 200
 
 
 def test_page_number_out_of_range_gives_the_last_page(client, home):

@@ -30,12 +30,16 @@ def test_footer_shows_the_contacts_editors_set(client, home):
     site_settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
     site_settings.contact_email = "info@rishennia.example.org"
     site_settings.contact_phone = "+380 44 123 45 67"
-    site_settings.social_links = [{"type": "link", "value": {"network": "telegram", "url": "https://t.me/rishennia"}}]
+    site_settings.social_links = [
+        {"type": "link", "value": {"network": "telegram", "url": "https://t.me/rishennia"}},
+        {"type": "link", "value": {"network": "linkedin", "url": "https://www.linkedin.com/company/rishennia"}},
+    ]
     site_settings.save()
     html = client.get("/en/").content.decode()
     assert 'href="mailto:info@rishennia.example.org"' in html
     assert 'href="tel:+380441234567"' in html
-    assert 'href="https://t.me/rishennia"' in html
+    assert '<a href="https://t.me/rishennia" rel="noopener">Telegram</a>' in html
+    assert ">LinkedIn</a>" in html
 
 
 @pytest.mark.parametrize("url", ["/", "/en/", "/storinka-0/"])

@@ -38,7 +38,8 @@ def language_alternates(context):
 
     A Wagtail page links its translations (or that language's home where none exists
     yet); a view of its own (search) links the same URL in the other language; anything
-    else (a 404) links each language's home.
+    else (a 404) links each language's home. Only the first two are the same page in
+    another language (``is_translation``): hreflang names those alone.
     """
     request = context.get("request")
     if request is None:
@@ -55,16 +56,13 @@ def language_alternates(context):
     elif match is not None and match.url_name not in (None, "wagtail_serve"):
         urls = {code: translate_url(request.get_full_path(), code) for code, _name in settings.LANGUAGES}
 
-    homes = None
     current = get_language()
     alternates = []
     for code, name in settings.LANGUAGES:
         url = urls.get(code)
         is_translation = url is not None
         if url is None:
-            if homes is None:
-                homes = _language_homes(request)
-            home = homes.get(code)
+            home = _language_homes(request).get(code)
             url = home.get_url(request) if home else ("/" if code == settings.LANGUAGE_CODE else f"/{code}/")
         alternates.append(
             {

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 from wagtail_localize.models import LocaleSynchronization
 from wagtail_localize.synctree import synchronize_tree
 
@@ -28,10 +28,15 @@ def ensure_site_tree():
     Returns the Ukrainian home page. Existing pages and sites are left as they are.
     """
     source_locale, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    # Wagtail's migrations make the root page and collection; `manage.py flush` removes them.
+    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root", locale=source_locale))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+
     home = HomePage.objects.filter(locale=source_locale, depth=2).first()
     if home is None:
         home = HomePage(title=HOME_TITLE, slug=HOME_SLUG, locale=source_locale)
-        Page.get_first_root_node().add_child(instance=home)
+        root.add_child(instance=home)
         home.save_revision().publish()
 
     site = Site.objects.filter(is_default_site=True).select_related("root_page").first()

@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from wagtail.models import Page
+from wagtail.models import Collection, Page
 
 from home.models import HomePage, StandardPage
 
@@ -74,3 +74,13 @@ class TestLoadDemo:
         output = run("load_demo", "--if-empty")
         assert "not loaded" in output
         assert not StandardPage.objects.filter(slug="pro-platformu").exists()
+
+
+class TestSetupSite:
+    # A real flush commits, as `manage.py flush` does: no test transaction to hide it.
+    @pytest.mark.django_db(transaction=True)
+    def test_rebuilds_the_tree_after_a_flush(self, run):
+        call_command("flush", "--noinput", stdout=StringIO())
+        assert "home page in en, uk" in run("setup_site")
+        assert Collection.get_first_root_node() is not None
+        assert HomePage.objects.filter(locale__language_code="en").exists()

@@ -95,3 +95,19 @@ def test_page_number_out_of_range_gives_the_last_page(client, home):
     response = client.get("/search/", {"q": "громада", "page": "999"})
     assert response.status_code == 200
     assert response.context["results_page"].number == 2
+
+
+def test_results_page_query_count_does_not_grow_with_matches(client, home, django_assert_max_num_queries):
+    def add_pages(start, count):
+        for number in range(start, start + count):
+            StandardPageFactory(parent=home, title=f"Громада {number}", slug=f"hromada-{number}")
+
+    add_pages(0, 12)
+    client.get("/search/", {"q": "громада"})
+    with django_assert_max_num_queries(25) as with_few_matches:
+        client.get("/search/", {"q": "громада"})
+    queries_with_few_matches = len(with_few_matches.captured_queries)  # read now: every request clears the log
+    add_pages(12, 60)
+    with django_assert_max_num_queries(queries_with_few_matches):
+        response = client.get("/search/", {"q": "громада"})
+    assert response.context["results_page"].paginator.count == 72

@@ -48,15 +48,21 @@ def ensure_site_tree():
         site.save()
     _remove_wagtail_welcome_page()
 
-    # wagtail-localize keeps every other language's tree in step with the Ukrainian one:
-    # a page not yet translated appears there as an alias of its source.
     for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES:
-        if code == source_locale.language_code:
-            continue
-        locale, _ = Locale.objects.get_or_create(language_code=code)
-        sync, created = LocaleSynchronization.objects.get_or_create(
-            locale=locale, defaults={"sync_from": source_locale}
-        )
-        if not created:
-            synchronize_tree(sync.sync_from, locale)
+        if code != source_locale.language_code:
+            locale, _ = Locale.objects.get_or_create(language_code=code)
+            # Saving a new synchronisation makes wagtail-localize copy the tree at once.
+            LocaleSynchronization.objects.get_or_create(locale=locale, defaults={"sync_from": source_locale})
+    sync_language_trees()
     return home
+
+
+def sync_language_trees():
+    """Gives every page an alias in each other language where it has no translation yet.
+
+    wagtail-localize keeps the English tree in step with the Ukrainian one, but only for
+    pages created in the admin; code that creates pages (set-up, demo loaders,
+    importers) calls this afterwards.
+    """
+    for sync in LocaleSynchronization.objects.select_related("locale", "sync_from"):
+        synchronize_tree(sync.sync_from, sync.locale)

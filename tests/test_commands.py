@@ -5,6 +5,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from wagtail import hooks
 from wagtail.models import Collection, Page
 
 from home.models import HomePage, StandardPage
@@ -84,3 +85,13 @@ class TestSetupSite:
         assert "home page in en, uk" in run("setup_site")
         assert Collection.get_first_root_node() is not None
         assert HomePage.objects.filter(locale__language_code="en").exists()
+
+
+def test_demo_pages_left_untranslated_still_appear_in_english(run, home):
+    def load_a_ukrainian_only_page(home, log):
+        home.add_child(instance=StandardPage(title="Лише українською", slug="lyshe-ukrainskoiu"))
+
+    with hooks.register_temporarily("load_demo_content", load_a_ukrainian_only_page):
+        run("load_demo")
+    english = StandardPage.objects.get(locale__language_code="en", slug="lyshe-ukrainskoiu")
+    assert english.alias_of_id is not None

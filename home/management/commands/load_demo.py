@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from wagtail import hooks
 
-from home.site_setup import ensure_site_tree
+from home.site_setup import ensure_site_tree, sync_language_trees
 
 
 class Command(BaseCommand):
@@ -29,4 +29,5 @@ class Command(BaseCommand):
             self.stdout.write(f"[{number}/{len(loaders)}] {loader.__name__.replace('_', ' ')}…")
             with transaction.atomic():
                 loader(home, self.stdout.write)
+        sync_language_trees()  # what a loader left untranslated shows in English as its source
         self.stdout.write(self.style.SUCCESS("Demo content loaded."))

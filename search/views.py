@@ -2,7 +2,7 @@ import re
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from wagtail.models import Locale, Page
 
 MAX_QUERY_LENGTH = 200
@@ -22,7 +22,7 @@ def clean_query(raw):
     return " ".join(word for word in words if word), truncated
 
 
-@require_GET
+@require_safe
 def search(request):
     raw_query = request.GET.get("q", "")
     query, truncated = clean_query(raw_query)

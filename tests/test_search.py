@@ -111,3 +111,7 @@ def test_results_page_query_count_does_not_grow_with_matches(client, home, djang
     with django_assert_max_num_queries(queries_with_few_matches):
         response = client.get("/search/", {"q": "громада"})
     assert response.context["results_page"].paginator.count == 72
+
+
+def test_head_request_is_answered(client, home):
+    assert client.head("/search/", {"q": "громада"}).status_code == 200

@@ -5,7 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from wagtail.models import Collection, Locale, Page, Site
 from wagtail_localize.models import LocaleSynchronization
-from wagtail_localize.synctree import synchronize_tree
+from wagtail_localize.synctree import create_aliases_for_new_page, synchronize_tree
 
 from .models import HomePage
 
@@ -38,6 +38,7 @@ def ensure_site_tree():
         home = HomePage(title=HOME_TITLE, slug=HOME_SLUG, locale=source_locale)
         root.add_child(instance=home)
         home.save_revision().publish()
+        create_aliases_for_new_page(home)  # where a synchronisation exists already
 
     site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
     if site is None:
@@ -51,9 +52,9 @@ def ensure_site_tree():
     for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES:
         if code != source_locale.language_code:
             locale, _ = Locale.objects.get_or_create(language_code=code)
-            # Saving a new synchronisation makes wagtail-localize copy the tree at once.
+            # Saving a new synchronisation makes wagtail-localize copy the tree at once; an
+            # existing one needs nothing here, so a rerun costs no walk over every page.
             LocaleSynchronization.objects.get_or_create(locale=locale, defaults={"sync_from": source_locale})
-    sync_language_trees()
     return home
 
 
@@ -61,8 +62,8 @@ def sync_language_trees():
     """Gives every page an alias in each other language where it has no translation yet.
 
     wagtail-localize keeps the English tree in step with the Ukrainian one, but only for
-    pages created in the admin; code that creates pages (set-up, demo loaders,
-    importers) calls this afterwards.
+    pages created in the admin; code that creates pages (demo loaders, importers) calls
+    this afterwards. It walks every page: not for each start of the site.
     """
     for sync in LocaleSynchronization.objects.select_related("locale", "sync_from"):
         synchronize_tree(sync.sync_from, sync.locale)

@@ -95,3 +95,15 @@ def test_demo_pages_left_untranslated_still_appear_in_english(run, home):
         run("load_demo")
     english = StandardPage.objects.get(locale__language_code="en", slug="lyshe-ukrainskoiu")
     assert english.alias_of_id is not None
+
+
+def test_rerunning_setup_site_costs_the_same_however_many_pages(run, home, django_assert_max_num_queries):
+    for number in range(3):
+        home.add_child(instance=StandardPage(title=f"Сторінка {number}", slug=f"a-{number}"))
+    with django_assert_max_num_queries(40) as with_few_pages:
+        run("setup_site")
+    queries_with_few_pages = len(with_few_pages.captured_queries)  # read now, before the log moves on
+    for number in range(30):
+        home.add_child(instance=StandardPage(title=f"Сторінка {number}", slug=f"b-{number}"))
+    with django_assert_max_num_queries(queries_with_few_pages):
+        run("setup_site")

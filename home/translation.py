@@ -22,5 +22,22 @@ def translate_page(page, locale, strings, *, publish=True, user=None):
         else:
             missing.append(entry.msgid)
     translation.import_po(po_file, user=user)
-    translation.save_target(user=user, publish=publish)
-    return page.get_translation(locale), missing
+    # wagtail-localize would publish when the transaction commits, from a page object held
+    # since now: in a loader's long transaction, the children added meanwhile would be
+    # forgotten (a stale tree counter makes them unreachable). Publishing now avoids that.
+    translation.save_target(user=user, publish=False)
+    translated = page.get_translation(locale)
+    if publish:
+        translated.get_latest_revision().publish(user=user)
+        translated.refresh_from_db()
+    return translated, missing
+
+
+def update_translations(page, locales, *, user=None):
+    """Carries a changed source page over to its translations, keeping the text translated so far.
+
+    Synchronised fields (kinds, relations, images) follow the source; strings that are new
+    fall back to the source text until an editor translates them.
+    """
+    for locale in locales:
+        translate_page(page, locale, {}, user=user)

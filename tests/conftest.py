@@ -22,17 +22,11 @@ def en_home(home, en_locale):
 
 
 @pytest.fixture
-def translate(en_locale, django_capture_on_commit_callbacks):
-    """Translates a page into English through wagtail-localize, as editors do.
-
-    wagtail-localize publishes the translation when the transaction commits, which a
-    test's transaction never does: the captured callbacks are run instead.
-    """
+def translate(en_locale):
+    """Translates a page into English through wagtail-localize, as editors do."""
 
     def _translate(page, strings):
-        with django_capture_on_commit_callbacks(execute=True):
-            translated, _missing = translate_page(page, en_locale, strings)
-        translated.refresh_from_db()
+        translated, _missing = translate_page(page, en_locale, strings)
         return translated.specific
 
     return _translate

@@ -26,6 +26,14 @@ class BilingualText:
         self.translations[pair["uk"]] = pair["en"]
         return pair["uk"]
 
+    def rich_text(self, paragraphs):
+        """Rich text of paragraphs, from ``{"uk": [...], "en": [...]}`` lists of equal length."""
+        html = []
+        for uk_text, en_text in zip(paragraphs["uk"], paragraphs["en"], strict=True):
+            self.translations[uk_text] = en_text
+            html.append(f"<p>{uk_text}</p>")
+        return "".join(html)
+
     def body(self, blocks, pages_by_slug):
         stream = []
         for block in blocks:
@@ -34,8 +42,7 @@ class BilingualText:
                 stream.append({"type": "heading", "value": {"text": self.uk(block), "level": "h2"}})
             elif kind == "paragraph":
                 for uk_text, en_text in zip(block["uk"], block["en"], strict=True):
-                    self.translations[uk_text] = en_text
-                    stream.append({"type": "paragraph", "value": f"<p>{uk_text}</p>"})
+                    stream.append({"type": "paragraph", "value": self.rich_text({"uk": [uk_text], "en": [en_text]})})
             elif kind == "quote":
                 value = {"quote": self.uk(block["quote"]), "attribution": self.uk(block["attribution"])}
                 stream.append({"type": "quote", "value": value})
@@ -63,21 +70,42 @@ def _fill(page, data, pages_by_slug):
     return text
 
 
+def publish_translated(parent, page, text):
+    """Publishes ``page`` under ``parent`` and enters its English text through wagtail-localize."""
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    for locale in Locale.objects.exclude(language_code=settings.LANGUAGE_CODE):
+        translate_page(page, locale, text.translations)
+    return page
+
+
+def ensure_index(home, model, slug, data, log):
+    """An app's index page under the home page (e.g. /sections/), created from ``data`` if missing."""
+    index = model.objects.child_of(home).first()
+    if index is None:
+        text = BilingualText()
+        index = model(
+            slug=slug,
+            title=text.uk(data["title"]),
+            intro=text.uk(data["intro"]),
+            search_description=text.uk(data["search_description"]),
+            show_in_menus=True,
+        )
+        publish_translated(home, index, text)
+        log(f"{index.title}: created.")
+    return index
+
+
 def load_site_pages(home, log):
     """Publishes the demo pages in Ukrainian with their English translations; skips those that exist."""
     data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
-    target_locales = Locale.objects.exclude(language_code=settings.LANGUAGE_CODE)
     pages_by_slug = {}
     created = 0
     for page_data in data["pages"]:
         page = StandardPage.objects.child_of(home).filter(slug=page_data["slug"]).first()
         if page is None:
             page = StandardPage(slug=page_data["slug"], show_in_menus=page_data.get("show_in_menus", False))
-            text = _fill(page, page_data, pages_by_slug)
-            home.add_child(instance=page)
-            page.save_revision().publish()
-            for locale in target_locales:
-                translate_page(page, locale, text.translations)
+            publish_translated(home, page, _fill(page, page_data, pages_by_slug))
             created += 1
         pages_by_slug[page.slug] = page
 
@@ -85,7 +113,7 @@ def load_site_pages(home, log):
         home = HomePage.objects.get(pk=home.pk)
         text = _fill(home, data["home"], pages_by_slug)
         home.save_revision().publish()
-        for locale in target_locales:
+        for locale in Locale.objects.exclude(language_code=settings.LANGUAGE_CODE):
             translate_page(home, locale, text.translations)
         created += 1
     log(f"Site pages: {created} created, {len(data['pages']) + 1 - created} already there.")

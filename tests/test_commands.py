@@ -9,6 +9,8 @@ from wagtail import hooks
 from wagtail.models import Collection, Page
 
 from home.models import HomePage, StandardPage
+from sections.models import SectionKind, SectionPage
+from speakers.models import SpeakerKind, SpeakerPage
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +62,27 @@ class TestLoadDemo:
         assert "Join the platform" in html
         assert 'href="/en/yak-pryiednatysia/"' in html  # the call to action links the English page
         assert client.get("/yak-pryiednatysia/").status_code == 200
+        self.check_sections_and_speakers(client)
+
+    def check_sections_and_speakers(self, client):
+        for language in ("uk", "en"):
+            sections = SectionPage.objects.filter(locale__language_code=language, alias_of__isnull=True)
+            assert sections.count() == 27
+            assert all(section.body and section.summary for section in sections)
+            assert sections.filter(curators__isnull=False).distinct().count() == 27
+            speakers = SpeakerPage.objects.filter(locale__language_code=language, alias_of__isnull=True)
+            assert speakers.count() >= 60
+            assert set(speakers.values_list("kind", flat=True)) == set(SpeakerKind.values)
+            assert not speakers.filter(sections__isnull=True).exists()
+            assert all(speaker.tags.exists() for speaker in speakers)
+        english = SectionPage.objects.get(locale__language_code="en", slug="enerhetychna-stiikist")
+        assert english.title == "Energy resilience"
+        club = SectionPage.objects.get(locale__language_code="en", kind=SectionKind.CLUB)
+        assert club.membership_note.startswith("<p>") and "Mayors" in club.membership_note
+        assert client.get(club.url).status_code == 403
+        html = client.get("/en/speakers/").content.decode()
+        assert "64 speakers" in html
+        assert client.get("/sections/").status_code == 200
 
     def test_a_second_run_changes_nothing(self, run):
         run("load_demo")

@@ -18,6 +18,8 @@ ALLOWED_HOSTS: list[str] = []
 INSTALLED_APPS = [
     "home",
     "accounts",
+    "sections",
+    "speakers",
     "library",
     "search",
     "wagtail_localize",
@@ -169,6 +171,10 @@ WAGTAILDOCS_DOCUMENT_MODEL = "library.LibraryDocument"
 WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database"},
 }
-WAGTAIL_ALLOW_UNICODE_SLUGS = False
+# The admin fills a new page's slug from its title as typed (Cyrillic); BasePage then
+# transliterates it by the national rules, which the admin's own Latin mapping does not follow.
+WAGTAIL_ALLOW_UNICODE_SLUGS = True
+# Wagtail's own front-end login (used by page view restrictions), in the site's shell.
+WAGTAIL_FRONTEND_LOGIN_TEMPLATE = "accounts/login.html"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "pptx", "xlsx", "odt", "odp", "ods", "txt", "csv"]

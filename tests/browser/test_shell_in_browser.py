@@ -1,9 +1,9 @@
 """The site shell in a real browser: phone layout, keyboard use, switching language."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
+
+from home.demo import load_site_pages
+from home.site_setup import ensure_site_tree, sync_language_trees
 
 # The live server reads what the test writes, so the test data must be committed.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -11,15 +11,20 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def site(live_server):
-    call_command("load_demo", stdout=StringIO())
+    load_site_pages(ensure_site_tree(), log=lambda message: None)
+    sync_language_trees()
     return live_server.url
 
 
 @pytest.mark.parametrize("path", ["/", "/en/", "/pro-platformu/", "/en/yak-pryiednatysia/", "/en/nemaie/"])
 def test_nothing_overflows_a_phone_screen(site, phone, path):
-    phone.goto(site + path)
-    overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0
+    assert_fits_the_phone(phone, site + path)
+
+
+def assert_fits_the_phone(phone, url):
+    phone.goto(url)
+    # Against the screen's width: a phone browser widens its window to fit what overflows.
+    assert phone.evaluate("document.documentElement.scrollWidth") <= phone.viewport_size["width"]
 
 
 def test_skip_link_is_the_first_stop_and_moves_focus_to_the_content(site, desktop):

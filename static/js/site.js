@@ -1,0 +1,10 @@
+// Small improvements on top of pages that work without JavaScript.
+(function () {
+    // On a phone the speaker filters start folded, so that the results come first into view.
+    var narrow = window.matchMedia("(max-width: 56rem)");
+    document.querySelectorAll("details.filters[data-fold-on-narrow]").forEach(function (details) {
+        if (narrow.matches) {
+            details.open = false;
+        }
+    });
+})();

@@ -6,6 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts import urls as accounts_urls
 from home import views as home_views
 from search import views as search_views
 
@@ -24,6 +25,7 @@ if settings.SERVE_MEDIA:
 # Ukrainian at /…, English at /en/…; Wagtail serves every page path last.
 urlpatterns += i18n_patterns(
     path("search/", search_views.search, name="search"),
+    path("", include(accounts_urls)),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

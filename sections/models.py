@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import Prefetch
 from django.template.response import TemplateResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
@@ -215,7 +216,7 @@ class SectionPage(BasePage):
     def serve_members_only(self, request):
         """The page a visitor outside the club sees: who it is for and how to join, never its content."""
         response = TemplateResponse(request, self.members_only_template, {"page": self, "self": self}, status=403)
-        response["Cache-Control"] = "private, no-cache, no-store, must-revalidate, max-age=0"
+        add_never_cache_headers(response)  # what a visitor may see depends on who is signed in
         return response
 
     def is_closed_to(self, request):

@@ -211,6 +211,16 @@ class TestClosedClub:
         assert response["Location"] == club.url
         assert CLUB_SECRET in client.get(club.url).content.decode()
 
+    def test_a_member_signs_out_from_the_header(self, client, club, mayor):
+        client.force_login(mayor)
+        html = client.get(club.url).content.decode()
+        assert '<form class="sign-out" method="post" action="/account/sign-out/">' in html
+        assert client.get("/account/sign-out/").status_code == 405  # only a form's POST signs out
+        response = client.post("/en/account/sign-out/", {"next": "/en/sections/"})
+        assert response.status_code == 302
+        assert response["Location"] == "/en/sections/"  # back where the reader was
+        assert client.get(club.url).status_code == 403
+
     def test_the_english_copy_is_closed_and_open_alike(self, client, club, mayor):
         url = f"/en{club.url}"
         assert client.get(url).status_code == 403

@@ -8,9 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.test.utils import WagtailPageTestCase
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from home.models import HomePage
-from home.site_setup import sync_language_trees
+from home.site_setup import ensure_site_tree, sync_language_trees
 from sections.models import SectionCurator, SectionIndexPage, SectionKind
 from speakers.models import SpeakerIndexPage, SpeakerKind, SpeakerPage
 from tests.factories import (
@@ -377,3 +378,70 @@ class TestQueryBounds:
 
         assert with_two_hundred == with_ten
         assert max(with_ten.values()) <= 30
+
+
+class TestPreview(WagtailPageTestCase):
+    """Editors preview pages before publishing, unsaved relations included."""
+
+    def setUp(self):
+        home = ensure_site_tree()
+        self.section_index = SectionIndexPageFactory(parent=home)
+        self.section = SectionPageFactory(parent=self.section_index, title="Енергетична стійкість", slug="")
+        self.speaker_index = SpeakerIndexPageFactory(parent=home)
+        self.speaker = SpeakerPageFactory(parent=self.speaker_index, title="Аліна Бондар", sections=[self.section])
+        self.editor = self.login()
+
+    def index_data(self, page):
+        return nested_form_data({"title": page.title, "slug": page.slug, "intro": "", "body": streamfield([])})
+
+    def test_indexes_render_and_preview(self):
+        for page in (self.section_index, self.speaker_index):
+            self.assertPageIsRenderable(page)
+            self.assertPageIsPreviewable(page, post_data=self.index_data(page))
+
+    def test_a_section_previews_with_an_unsaved_curator(self):
+        data = nested_form_data(
+            {
+                "title": "Енергетична стійкість (чернетка)",
+                "slug": self.section.slug,
+                "summary": "Чернетка опису.",
+                "kind": "thematic",
+                "order": 1,
+                "icon": "bolt",
+                "body": streamfield([("paragraph", rich_text("<p>Чернетка</p>"))]),
+                "curators": inline_formset([{"speaker": self.speaker.pk}]),
+                "membership_note": rich_text(""),
+            }
+        )
+        self.assertPageIsRenderable(self.section)
+        self.assertPageIsPreviewable(self.section, post_data=data)
+        self.client.force_login(self.editor)  # the assertion signed its own user out
+        response = self.client.post(f"/admin/pages/{self.section.pk}/edit/preview/", data)
+        html = self.client.get(f"/admin/pages/{self.section.pk}/edit/preview/").content.decode()
+        assert response.json()["is_valid"]
+        assert "Енергетична стійкість (чернетка)" in html
+        assert "Аліна Бондар" in html  # the curator not yet saved
+
+    def test_a_speaker_previews_with_unsaved_sections_and_solutions(self):
+        data = nested_form_data(
+            {
+                "title": "Аліна Бондар",
+                "slug": self.speaker.slug,
+                "kind": "expert",
+                "short_bio": "Інженерка.",
+                "bio": rich_text("<p>Біографія.</p>"),
+                "solutions": streamfield(
+                    [("solution", {"title": "Енергоаудит", "description": "Опис.", "link": "", "price_note": ""})]
+                ),
+                "social_links": streamfield([]),
+                "tags": "енергоаудит",
+            }
+        )
+        data["sections"] = [self.section.pk]  # a plain multiple choice, which nested_form_data would number
+        self.assertPageIsRenderable(self.speaker)
+        self.assertPageIsPreviewable(self.speaker, post_data=data)
+        self.client.force_login(self.editor)
+        self.client.post(f"/admin/pages/{self.speaker.pk}/edit/preview/", data)
+        html = self.client.get(f"/admin/pages/{self.speaker.pk}/edit/preview/").content.decode()
+        assert "Енергоаудит" in html
+        assert "Енергетична стійкість" in html

@@ -176,5 +176,8 @@ WAGTAILSEARCH_BACKENDS = {
 WAGTAIL_ALLOW_UNICODE_SLUGS = True
 # Wagtail's own front-end login (used by page view restrictions), in the site's shell.
 WAGTAIL_FRONTEND_LOGIN_TEMPLATE = "accounts/login.html"
+LOGIN_URL = "wagtailcore_login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "pptx", "xlsx", "odt", "odp", "ods", "txt", "csv"]

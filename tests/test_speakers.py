@@ -274,6 +274,7 @@ class TestProfile:
         assert "SontseGrid LLC" in html
         assert "A solar plant for a school" in html
         assert "Energy resilience" in html
+        assert '<ul class="plain-list tag-list" lang="uk">' in html  # tags stay in the source language
         assert "Грантова підтримка" in html  # not translated yet: its English copy shows the source title
         assert 'hreflang="uk"' in html
 

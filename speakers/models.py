@@ -15,8 +15,9 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
-from home.models import BasePage, BasePageForm, ContentPage, SocialLinkBlock
+from home.models import BasePage, ContentPage, SocialLinkBlock
 from home.text import sort_key
+from sections.forms import SectionsOfOwnLanguageForm
 from sections.holdings import SPEAKER_HOLDINGS_HOOK, get_holdings
 from sections.models import SectionPage
 
@@ -137,17 +138,6 @@ class SpeakerIndexPage(ContentPage):
         return context
 
 
-class SpeakerPageForm(BasePageForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "sections" in self.fields:
-            # A speaker is filed under the sections of its own language.
-            locale_id = self.instance.locale_id or getattr(self.parent_page, "locale_id", None)
-            self.fields["sections"].queryset = SectionPage.objects.filter(locale_id=locale_id).order_by(
-                "order", "title"
-            )
-
-
 class SpeakerPage(BasePage):
     """A person or an organisation that brings solutions to communities."""
 
@@ -219,7 +209,7 @@ class SpeakerPage(BasePage):
     parent_page_types = ["speakers.SpeakerIndexPage"]
     subpage_types: list[str] = []
     template = "pages/speaker_page.html"
-    base_form_class = SpeakerPageForm
+    base_form_class = SectionsOfOwnLanguageForm
 
     content_panels = [
         FieldPanel("title", heading=_("Name"), help_text=_("The person's or the organisation's name.")),

@@ -1,12 +1,11 @@
 import django_filters
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.pages import PageListingViewSet
 
+from sections.filters import SectionFilter
 from sections.holdings import SECTION_HOLDINGS_HOOK
-from sections.models import SectionPage
 
 from .demo import load_speakers
 from .holdings import SectionSpeakers
@@ -22,24 +21,11 @@ class SpeakerFilterSet(PageListingViewSet.filterset_class):
     kind = django_filters.MultipleChoiceFilter(
         label=_("Kind"), choices=SpeakerKind.choices, widget=forms.CheckboxSelectMultiple
     )
-    section = django_filters.ModelMultipleChoiceFilter(
-        label=_("Section"),
-        queryset=lambda request: SectionPage.objects.filter(locale__language_code=settings.LANGUAGE_CODE).order_by(
-            "order", "title"
-        ),
-        method="filter_section",
-        widget=forms.CheckboxSelectMultiple,
-    )
+    section = SectionFilter()
 
     class Meta:
         model = SpeakerPage
         fields = []
-
-    def filter_section(self, queryset, name, value):
-        # Both languages' speakers point at the source sections; match by translation key.
-        if not value:
-            return queryset
-        return queryset.filter(sections__translation_key__in=[section.translation_key for section in value]).distinct()
 
 
 class SpeakerListingViewSet(PageListingViewSet):

@@ -1,17 +1,18 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path, re_path
-from django.views.static import serve as serve_file
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import urls as accounts_urls
 from home import views as home_views
+from library import views as library_views
 from search import views as search_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
+    path("documents/preview/<int:document_id>.png", library_views.document_preview, name="library_document_preview"),
     path("documents/", include(wagtaildocs_urls)),
     path("healthz", home_views.healthz, name="healthz"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
@@ -19,8 +20,9 @@ urlpatterns = [
 ]
 
 if settings.SERVE_MEDIA:
+    # Documents and their previews are left out: only Wagtail's view serves them, with their privacy.
     media_prefix = settings.MEDIA_URL.lstrip("/")
-    urlpatterns += [re_path(rf"^{media_prefix}(?P<path>.*)$", serve_file, {"document_root": settings.MEDIA_ROOT})]
+    urlpatterns += [re_path(rf"^{media_prefix}(?P<path>.*)$", home_views.serve_public_media)]
 
 # Ukrainian at /…, English at /en/…; Wagtail serves every page path last.
 urlpatterns += i18n_patterns(

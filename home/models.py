@@ -126,7 +126,12 @@ class HomePage(ContentPage):
     translatable_fields = [field for field in ContentPage.translatable_fields if field.field_name != "slug"]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["home.StandardPage", "sections.SectionIndexPage", "speakers.SpeakerIndexPage"]
+    subpage_types = [
+        "home.StandardPage",
+        "sections.SectionIndexPage",
+        "speakers.SpeakerIndexPage",
+        "library.LibraryPage",
+    ]
     template = "pages/home_page.html"
 
     class Meta:

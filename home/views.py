@@ -1,11 +1,14 @@
 import logging
+import posixpath
 
+from django.conf import settings
 from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
+from django.views.static import serve as serve_file
 
 from .sitemap import MultilingualSitemap
 
@@ -36,3 +39,15 @@ def robots_txt(request):
 @cache_control(max_age=60 * 60)
 def sitemap(request):
     return sitemap_view(request, sitemaps={"pages": MultilingualSitemap(request)})
+
+
+# Folders of the media store that only Wagtail's document view may serve, with their privacy.
+PRIVATE_MEDIA_FOLDERS = ("documents", "document_previews")
+
+
+def serve_public_media(request, path):
+    """Development only (SERVE_MEDIA): the media store, without the documents' folders."""
+    normalized = posixpath.normpath(path).lstrip("/")
+    if normalized.split("/", 1)[0] in PRIVATE_MEDIA_FOLDERS:
+        raise Http404
+    return serve_file(request, normalized, document_root=settings.MEDIA_ROOT)

@@ -3,6 +3,7 @@ import wagtail_factories
 from django.contrib.auth import get_user_model
 
 from home.models import HomePage, StandardPage
+from library.models import LibraryDocument, LibraryPage, MaterialKind, MaterialPage
 from sections.models import SectionIndexPage, SectionKind, SectionPage
 from speakers.models import SpeakerIndexPage, SpeakerKind, SpeakerPage
 
@@ -67,6 +68,53 @@ class SpeakerPageFactory(wagtail_factories.PageFactory):
 
     class Meta:
         model = SpeakerPage
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def sections(self, create, sections, **kwargs):
+        if sections:
+            self.sections.set(sections)
+            self.save()
+
+
+class LibraryPageFactory(wagtail_factories.PageFactory):
+    title = "Склад рішень"
+    slug = "library"
+
+    class Meta:
+        model = LibraryPage
+
+
+class LibraryDocumentFactory(factory.django.DjangoModelFactory):
+    """A document with a real file: a short Ukrainian text file unless ``file`` is given."""
+
+    title = factory.Sequence(lambda n: f"Документ {n}")
+    file = factory.django.FileField(
+        filename=factory.Sequence(lambda n: f"dokument-{n}.txt"),
+        data=factory.Sequence(lambda n: f"Методичні рекомендації для громад, випуск {n}.".encode()),
+    )
+
+    class Meta:
+        model = LibraryDocument
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        document = model_class(*args, **kwargs)
+        document._set_document_file_metadata()
+        document.save()
+        return document
+
+
+class MaterialPageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"Матеріал {n}")
+    summary = "Що всередині і для кого."
+    kind = MaterialKind.GUIDE
+    file_language = "uk"
+    year = 2025
+    document = factory.SubFactory(LibraryDocumentFactory)
+
+    class Meta:
+        model = MaterialPage
         skip_postgeneration_save = True
 
     @factory.post_generation

@@ -9,6 +9,7 @@ from wagtail import hooks
 from wagtail.models import Collection, Page
 
 from home.models import HomePage, StandardPage
+from library.models import LibraryDocument, MaterialPage
 from sections.models import SectionKind, SectionPage
 from speakers.models import SpeakerKind, SpeakerPage
 
@@ -63,6 +64,7 @@ class TestLoadDemo:
         assert 'href="/en/yak-pryiednatysia/"' in html  # the call to action links the English page
         assert client.get("/yak-pryiednatysia/").status_code == 200
         self.check_sections_and_speakers(client)
+        self.check_materials(client)
 
     def check_sections_and_speakers(self, client):
         for language in ("uk", "en"):
@@ -83,6 +85,22 @@ class TestLoadDemo:
         html = client.get("/en/speakers/").content.decode()
         assert "64 speakers" in html
         assert client.get("/sections/").status_code == 200
+
+    def check_materials(self, client):
+        # The tests load the first material of each section (LIBRARY_DEMO_PER_SECTION); `make run` loads all.
+        for language in ("uk", "en"):
+            assert MaterialPage.objects.filter(locale__language_code=language, alias_of__isnull=True).count() == 27
+        sections = SectionPage.objects.filter(locale__language_code="uk")
+        assert not sections.filter(materials__isnull=True).exists()
+        documents = LibraryDocument.objects.all()
+        assert documents.exists()
+        assert set(documents.values_list("extraction_status", flat=True)) == {"done"}
+        club = MaterialPage.objects.filter(members_only=True, locale__language_code="en").first()
+        assert club is not None and client.get(club.url).status_code == 403
+        assert client.get(club.document.url).status_code == 302  # to the sign-in form
+        english = client.get("/en/library/").content.decode()
+        assert "26 materials" in english  # the club's is not listed for outsiders
+        assert client.get(MaterialPage.objects.filter(members_only=False).first().url).status_code == 200
 
     def test_a_second_run_changes_nothing(self, run):
         run("load_demo")

@@ -9,6 +9,7 @@ from wagtail_localize.synctree import create_aliases_for_new_page
 
 from home.blocks import LinkBlock
 from home.models import HomePage, StandardPage
+from library.models import LibraryPage
 from sections.models import SectionIndexPage
 from speakers.models import SpeakerIndexPage
 from tests.factories import StandardPageFactory
@@ -22,7 +23,7 @@ class TestPageTreeRules(WagtailPageTestCase):
         self.assertCanNotCreateAt(HomePage, HomePage)
 
     def test_home_page_children(self):
-        self.assertAllowedSubpageTypes(HomePage, {StandardPage, SectionIndexPage, SpeakerIndexPage})
+        self.assertAllowedSubpageTypes(HomePage, {StandardPage, SectionIndexPage, SpeakerIndexPage, LibraryPage})
 
     def test_standard_page_sits_under_home_or_another_standard_page(self):
         self.assertAllowedParentPageTypes(StandardPage, {HomePage, StandardPage})

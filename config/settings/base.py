@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -143,8 +145,9 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }
 
-# Background work (search index and reference index updates, later document text
-# extraction) goes through django-tasks, which Wagtail already uses.
+# Background work (search and reference index updates, document text extraction) goes
+# through django-tasks, which Wagtail already uses. Here it runs at once; production
+# queues it in the database for `manage.py db_worker`.
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
 }
@@ -181,3 +184,13 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "pptx", "xlsx", "odt", "odp", "ods", "txt", "csv"]
+# Files are checked by content and size in library.forms, and always served through
+# Wagtail's view, which enforces the club's collection privacy (never straight from media).
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "library.forms.LibraryDocumentForm"
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# The largest file editors may upload to the warehouse, in megabytes.
+LIBRARY_MAX_UPLOAD_MB = int(os.environ.get("LIBRARY_MAX_UPLOAD_MB", "50"))
+# Bounds of text extraction (see library.extraction.DEFAULT_LIMITS for the keys).
+LIBRARY_EXTRACTION: dict[str, int] = {}
+# The demo loader's materials: all of them, or the first few of each section (the tests' sample).
+LIBRARY_DEMO_PER_SECTION: int | None = None

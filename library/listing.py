@@ -16,6 +16,7 @@ from sections.models import SectionPage
 
 from .models import FileLanguage, MaterialKind, MaterialPage, localize_listing
 
+MAX_PARAM_LENGTH = 255
 #: Longer facets show their most frequent values (and the chosen one).
 FACET_SIZE = {"speaker": 15, "tag": 20}
 
@@ -56,8 +57,10 @@ class MaterialListing:
         self.page_obj = Paginator(listing, per_page or library.per_page).get_page(request.GET.get("page"))
         self.items = localize_listing(self.page_obj.object_list, self.locale_id)
 
-    # What the query string asks for, as (filter, label) by parameter; unknown values are dropped.
-    def _chosen_filters(self, params):
+    # What the query string asks for, as (filter, value, label) by parameter; unknown values are dropped.
+    def _chosen_filters(self, query):
+        # A NUL byte (which PostgreSQL refuses) or a value longer than any slug names nothing.
+        params = {key: value for key, value in query.items() if len(value) <= MAX_PARAM_LENGTH and "\x00" not in value}
         filters = {}
         section = next((s for s in self.sections.values() if s.slug == params.get("section")), None)
         if section:
@@ -78,7 +81,7 @@ class MaterialListing:
         if year.isascii() and year.isdigit() and len(year) == 4:
             filters["year"] = (Q(year=int(year)), year, year)
         tag = params.get("tag", "")
-        if tag and len(tag) <= 100:
+        if tag:
             filters["tag"] = (Q(tagged_items__tag__slug=tag), tag, tag)
         return filters
 

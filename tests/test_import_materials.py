@@ -141,3 +141,11 @@ class TestWithManifest:
         manifest.write_text("name,title\nposibnyk.pdf,Посібник\n", encoding="utf-8")
         with pytest.raises(CommandError, match="'file' column"):
             run(folder, "--manifest", manifest)
+
+
+def test_nul_bytes_in_a_manifest_are_dropped(library, folder):
+    manifest = folder / "manifest.csv"
+    manifest.write_text("file,title\nposibnyk.pdf,Посібник\x00 з енергетики\n", encoding="utf-8")
+    output, _progress = run(folder, "--manifest", manifest)
+    assert "Created 1" in output
+    assert MaterialPage.objects.filter(title="Посібник з енергетики").exists()

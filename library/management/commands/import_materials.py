@@ -83,7 +83,8 @@ def read_manifest(path):
     reader.fieldnames = headers
     # The header is line 1; DictReader skips blank lines, so count them through line_num.
     for row in reader:
-        yield reader.line_num, {key: (value or "").strip() for key, value in row.items() if key}
+        # NUL bytes (from a damaged export) would be refused by PostgreSQL; they carry nothing.
+        yield reader.line_num, {key: (value or "").replace("\x00", "").strip() for key, value in row.items() if key}
 
 
 class Command(BaseCommand):

@@ -1,4 +1,3 @@
-import datetime
 import os
 
 from django import forms
@@ -356,7 +355,7 @@ class MaterialPage(BasePage):
     @property
     def date(self):
         published = self.first_published_at or self.latest_revision_created_at
-        return timezone.localdate(published) if published else datetime.date.today()
+        return timezone.localdate(published) if published else timezone.localdate()
 
     def get_sections(self):
         return (

@@ -186,6 +186,16 @@ class TestUploadChecks:
         assert response.status_code == 200
         assert not LibraryDocument.objects.exists()
 
+    def test_the_multiple_upload_checks_each_file_too(self, admin_client):
+        url = reverse("wagtaildocs:add_multiple")
+        collection = Collection.get_first_root_node().pk
+        lying = SimpleUploadedFile("zvit.pdf", demo_files.make_xlsx("Звіт", ["Рядок"], [["1"]]))
+        refused = admin_client.post(url, {"files[]": lying, "collection": collection}).json()
+        assert not refused["success"] and "XLSX" in refused["error_message"]
+        real = SimpleUploadedFile("zvit.xlsx", demo_files.make_xlsx("Звіт", ["Рядок"], [["1"]]))
+        assert admin_client.post(url, {"files[]": real, "collection": collection}).json()["success"]
+        assert LibraryDocument.objects.get().extraction_status == "done"
+
     @override_settings(LIBRARY_MAX_UPLOAD_MB=1)
     def test_an_oversized_file_is_refused_and_the_limit_is_shown(self, admin_client):
         form_page = admin_client.get(reverse("wagtaildocs:add")).content.decode()
@@ -625,3 +635,27 @@ class TestEditing(WagtailPageTestCase):
         response = self.client.get(reverse("wagtailadmin_pages:add", args=["library", "materialpage", self.library.pk]))
         choices = [str(label) for _value, label in response.context["form"].fields["sections"].choices]
         assert choices == ["Енергетична стійкість", "Кабінет мера"]
+
+
+def test_a_document_in_use_cannot_be_deleted_from_the_admin(admin_client, library):
+    material = add_material(library)
+    url = reverse("wagtaildocs:delete", args=[material.document.pk])
+    assert admin_client.get(url).status_code == 200
+    response = admin_client.post(url)
+    assert response.status_code in (200, 302, 403)
+    assert LibraryDocument.objects.filter(pk=material.document.pk).exists()
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+def test_in_production_the_text_waits_for_the_database_worker(home):
+    from django.core.management import call_command
+
+    document = LibraryDocumentFactory(
+        file__filename="chekaie.docx", file__data=demo_files.make_docx("Черга", ["Грантові заявки громад."])
+    )
+    document.refresh_from_db()
+    assert document.extraction_status == "pending" and document.extracted_text == ""
+    call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO(), stderr=io.StringIO())
+    document.refresh_from_db()
+    assert document.extraction_status == "done"
+    assert "Грантові заявки громад." in document.extracted_text

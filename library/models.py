@@ -7,7 +7,6 @@ from django.db import models
 from django.db.models import F, Prefetch
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -22,7 +21,7 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 from home.models import BasePage, ContentPage
 from sections.access import is_club_member
 from sections.forms import SectionsOfOwnLanguageForm
-from sections.models import SectionKind, SectionPage
+from sections.models import FiledInSections, SectionPage
 
 EXTRACTION_FIELDS = (
     "extracted_text",
@@ -211,7 +210,7 @@ class MaterialPageForm(SectionsOfOwnLanguageForm):
             self.fields["year"].validators.append(MaxValueValidator(_current_year_plus_one()))
 
 
-class MaterialPage(BasePage):
+class MaterialPage(FiledInSections, BasePage):
     """One material of the warehouse: a file (or a video recording) with what it is about."""
 
     summary = models.TextField(
@@ -269,9 +268,6 @@ class MaterialPage(BasePage):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    # Kept from the sections on every save: listings, counts and search leave these out for outsiders.
-    members_only = models.BooleanField(default=False, editable=False, db_index=True)
-
     objects = PageManager.from_queryset(MaterialPageQuerySet)()
 
     parent_page_types = ["library.LibraryPage"]
@@ -329,15 +325,11 @@ class MaterialPage(BasePage):
         if self.kind == MaterialKind.VIDEO and not self.video_url:
             raise ValidationError({"video_url": _("A video recording needs the link to it.")})
 
-    def save(self, *args, update_fields=None, **kwargs):
-        result = super().save(*args, update_fields=update_fields, **kwargs)
-        # ClusterableModel has committed the sections by now, so the club rule sees them.
-        # Wagtail's bookkeeping saves (revisions, locks) change neither sections nor file.
-        if update_fields is None or "document" in update_fields:
-            from .privacy import apply_club_privacy
+    def apply_club_rule(self, members_only):
+        super().apply_club_rule(members_only)
+        from .privacy import keep_file_with_material
 
-            apply_club_privacy(self)
-        return result
+        keep_file_with_material(self)
 
     @property
     def meta_description(self):
@@ -347,22 +339,10 @@ class MaterialPage(BasePage):
     def og_image(self):
         return self.social_image or self.cover
 
-    @cached_property
-    def club_section(self):
-        """The closed section that makes this material private, if any (source or translation)."""
-        return next((s for s in self.sections.all() if s.kind == SectionKind.CLUB), None)
-
     @property
     def date(self):
         published = self.first_published_at or self.latest_revision_created_at
         return timezone.localdate(published) if published else timezone.localdate()
-
-    def get_sections(self):
-        return (
-            SectionPage.objects.live()
-            .filter(locale_id=self.locale_id, translation_key__in=[s.translation_key for s in self.sections.all()])
-            .order_by("order", "title")
-        )
 
     def get_speaker(self):
         from speakers.models import SpeakerPage

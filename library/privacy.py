@@ -1,14 +1,13 @@
 """Materials of the closed club are for its members only: the page and the file.
 
-The page is kept under the same view restriction as the club section (the Mayors group);
-the file is moved into a collection restricted to that group, which Wagtail's document
+The page follows the club rule of every page filed in sections (sections.models.FiledInSections);
+its file is moved into a collection restricted to the Mayors group, which Wagtail's document
 view enforces, so the download link does not leak it either.
 """
 
-from wagtail.models import BaseViewRestriction, Collection, CollectionViewRestriction, PageViewRestriction
+from wagtail.models import BaseViewRestriction, Collection, CollectionViewRestriction
 
-from sections.access import MAYORS_GROUP_NAME, mayors_group, restrict_to_mayors
-from sections.models import SectionKind
+from sections.access import mayors_group
 
 CLUB_COLLECTION_NAME = "Кабінет мера — матеріали для членів клубу"
 
@@ -28,25 +27,11 @@ def club_collection():
     return collection
 
 
-def _lift_mayors_restriction(page):
-    for restriction in page.view_restrictions.filter(restriction_type=PageViewRestriction.GROUPS):
-        if list(restriction.groups.values_list("name", flat=True)) == [MAYORS_GROUP_NAME]:
-            restriction.delete()
-
-
-def apply_club_privacy(material):
-    """Brings the material's page restriction, flag and file collection in line with its sections."""
+def keep_file_with_material(material):
+    """Moves the material's file into the club's collection while the material is the club's, and out after."""
     from .models import MaterialPage
 
-    private = material.sections.filter(kind=SectionKind.CLUB).exists()
-    if material.members_only != private:
-        MaterialPage.objects.filter(pk=material.pk).update(members_only=private)
-        material.members_only = private
-    if private:
-        restrict_to_mayors(material)
-    else:
-        _lift_mayors_restriction(material)
-
+    private = material.members_only
     document = material.document
     if document is None:
         return

@@ -6,7 +6,6 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.pages import PageListingViewSet
 
-from sections.access import closed_by_group
 from sections.filters import SectionFilter
 from sections.holdings import SECTION_HOLDINGS_HOOK, SPEAKER_HOLDINGS_HOOK
 
@@ -24,16 +23,6 @@ def register_section_materials():
 @hooks.register(SPEAKER_HOLDINGS_HOOK)
 def register_speaker_materials():
     return SpeakerMaterials()
-
-
-@hooks.register("before_serve_page")
-def explain_closed_materials(page, request, serve_args, serve_kwargs):
-    # A club material, like the club itself, tells an outsider who it is for instead of a bare login form.
-    if isinstance(page, MaterialPage) and page.members_only and closed_by_group(page, request):
-        section = page.club_section
-        localized = section.get_translation_or_none(page.locale) if section else None
-        return (localized or section).serve_members_only(request)
-    return None
 
 
 def _counts_as_download(request):

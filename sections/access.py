@@ -22,6 +22,13 @@ def restrict_to_mayors(page):
     restriction.groups.add(mayors_group())
 
 
+def lift_mayors_restriction(page):
+    """Removes the restriction that ``restrict_to_mayors`` set; an editor's own restrictions stay."""
+    for restriction in page.view_restrictions.filter(restriction_type=PageViewRestriction.GROUPS):
+        if list(restriction.groups.values_list("name", flat=True)) == [MAYORS_GROUP_NAME]:
+            restriction.delete()
+
+
 def is_club_member(user):
     """Whether the user reads club content; asked once a request per user."""
     if not user.is_authenticated:

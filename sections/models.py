@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import Prefetch
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
@@ -14,7 +15,7 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 from home.blocks import BodyStreamBlock
 from home.models import BasePage, ContentPage
 
-from .access import closed_by_group, is_club_member
+from .access import closed_by_group, is_club_member, lift_mayors_restriction, restrict_to_mayors
 from .holdings import SECTION_HOLDINGS_HOOK, annotate_counts, count_labels, get_holdings
 
 CARD_IMAGE_SPEC = "fill-480x270"
@@ -238,3 +239,54 @@ class SectionCurator(Orderable):
     class Meta(Orderable.Meta):
         verbose_name = _("curator")
         verbose_name_plural = _("curators")
+
+
+class FiledInSections(models.Model):
+    """For a page filed under sections (a material, an event): the closed club's rule and the sections' lookup.
+
+    The subclass declares ``sections = ParentalManyToManyField("sections.SectionPage", ...)``.
+    A page filed under a club section is for the Mayors group only: its ``members_only`` flag
+    keeps it out of listings and counts, and Wagtail's page restriction keeps it closed.
+    """
+
+    # Kept from the sections on every save; editors do not set it.
+    members_only = models.BooleanField(default=False, editable=False, db_index=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, update_fields=None, **kwargs):
+        result = super().save(*args, update_fields=update_fields, **kwargs)
+        # ClusterableModel has committed the sections by now, so the club rule sees them.
+        # Wagtail's bookkeeping saves (revisions, locks) change no relation.
+        if update_fields is None:
+            self.apply_club_rule(self.sections.filter(kind=SectionKind.CLUB).exists())
+        return result
+
+    def apply_club_rule(self, members_only):
+        if self.members_only != members_only:
+            type(self).objects.filter(pk=self.pk).update(members_only=members_only)
+            self.members_only = members_only
+        if members_only:
+            restrict_to_mayors(self)
+        else:
+            lift_mayors_restriction(self)
+
+    @cached_property
+    def club_section(self):
+        """The closed section that makes this page private, if any (the source's, for a translation)."""
+        return next((section for section in self.sections.all() if section.kind == SectionKind.CLUB), None)
+
+    def serve_to_outsider(self, request):
+        """Who the club is for and how to join, in the page's language, with a 403."""
+        section = self.club_section
+        localized = section.get_translation_or_none(self.locale) if section else None
+        return (localized or section).serve_members_only(request)
+
+    def get_sections(self):
+        """The page's sections in its own language (relations point at the source pages), in order."""
+        return (
+            SectionPage.objects.live()
+            .filter(locale_id=self.locale_id, translation_key__in=[s.translation_key for s in self.sections.all()])
+            .order_by("order", "title")
+        )

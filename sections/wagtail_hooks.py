@@ -4,8 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.pages import PageListingViewSet
 
+from .access import closed_by_group
 from .demo import load_sections
-from .models import SectionKind, SectionPage
+from .models import FiledInSections, SectionKind, SectionPage
 
 
 @hooks.register("before_serve_page")
@@ -14,6 +15,9 @@ def explain_closed_sections(page, request, serve_args, serve_kwargs):
     # outside the club one sees who the section is for and how to join, never its content.
     if isinstance(page, SectionPage) and page.is_closed_to(request):
         return page.serve_members_only(request)
+    # A page filed under the club (a material, an event) says the same, in its own language.
+    if isinstance(page, FiledInSections) and page.members_only and closed_by_group(page, request):
+        return page.serve_to_outsider(request)
     return None
 
 

@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import urls as accounts_urls
+from events import views as event_views
 from home import views as home_views
 from library import views as library_views
 from search import views as search_views
@@ -27,6 +28,8 @@ if settings.SERVE_MEDIA:
 # Ukrainian at /…, English at /en/…; Wagtail serves every page path last.
 urlpatterns += i18n_patterns(
     path("search/", search_views.search, name="search"),
+    path("events/feed.ics", event_views.calendar_feed, name="events_feed"),
+    path("events/event-<int:event_id>.ics", event_views.event_calendar_file, name="event_calendar_file"),
     path("", include(accounts_urls)),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

@@ -131,6 +131,7 @@ class HomePage(ContentPage):
         "sections.SectionIndexPage",
         "speakers.SpeakerIndexPage",
         "library.LibraryPage",
+        "events.EventIndexPage",
     ]
     template = "pages/home_page.html"
 

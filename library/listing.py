@@ -6,38 +6,17 @@ a fixed number of queries: one aggregate a facet, the page of items, and the loo
 of their sections and speakers in the page's language.
 """
 
-from dataclasses import dataclass, field
-
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from home.facets import build_facet, clean_params
 from sections.models import SectionPage
 
 from .models import FileLanguage, MaterialKind, MaterialPage, localize_listing
 
-MAX_PARAM_LENGTH = 255
 #: Longer facets show their most frequent values (and the chosen one).
 FACET_SIZE = {"speaker": 15, "tag": 20}
-
-
-@dataclass
-class FacetValue:
-    value: str
-    label: str
-    count: int
-    chosen: bool = False
-    url: str = ""
-
-
-@dataclass
-class Facet:
-    param: str
-    title: str
-    all_label: str
-    values: list[FacetValue] = field(default_factory=list)
-    chosen: FacetValue | None = None
-    all_url: str = ""
 
 
 class MaterialListing:
@@ -59,8 +38,7 @@ class MaterialListing:
 
     # What the query string asks for, as (filter, value, label) by parameter; unknown values are dropped.
     def _chosen_filters(self, query):
-        # A NUL byte (which PostgreSQL refuses) or a value longer than any slug names nothing.
-        params = {key: value for key, value in query.items() if len(value) <= MAX_PARAM_LENGTH and "\x00" not in value}
+        params = clean_params(query)
         filters = {}
         section = next((s for s in self.sections.values() if s.slug == params.get("section")), None)
         if section:
@@ -102,15 +80,6 @@ class MaterialListing:
         )
         return [row for row in rows if row[0] is not None]
 
-    def _url(self, param, value):
-        params = self.request.GET.copy()
-        params.pop("page", None)
-        if value is None:
-            params.pop(param, None)
-        else:
-            params[param] = value
-        return f"?{params.urlencode()}" if params else self.request.path
-
     def _facet(self, param):
         titles = {
             "section": (_("Section"), _("All sections")),
@@ -121,23 +90,13 @@ class MaterialListing:
             "tag": (_("Tag"), _("All tags")),
         }
         title, all_label = titles[param]
-        facet = Facet(param=param, title=title, all_label=all_label, all_url=self._url(param, None))
-        chosen_value = self.filters[param][1] if param in self.filters else None
-        values = []
-        for value, label, count in self._facet_values(param):
-            values.append(FacetValue(str(value), str(label), count, chosen=str(value) == chosen_value))
-        if chosen_value is not None and not any(v.chosen for v in values):
-            values.append(FacetValue(chosen_value, str(self.filters[param][2]), 0, chosen=True))
-        limit = FACET_SIZE.get(param)
-        if limit and len(values) > limit:
-            shown = values[:limit]
-            shown += [v for v in values[limit:] if v.chosen]
-            values = shown
-        for value in values:
-            value.url = self._url(param, value.value)
-        facet.values = values
-        facet.chosen = next((v for v in values if v.chosen), None)
-        return facet
+        chosen = self.filters.get(param)
+        values = self._facet_values(param)
+        if chosen and not any(str(value) == chosen[1] for value, _label, _count in values):
+            values.append((chosen[1], chosen[2], 0))
+        return build_facet(
+            self.request, param, title, all_label, values, chosen[1] if chosen else None, FACET_SIZE.get(param)
+        )
 
     def _facet_values(self, param):
         """(value for the link, label, count) of a facet, in the order they are shown."""

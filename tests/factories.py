@@ -1,7 +1,11 @@
+import datetime
+
 import factory
 import wagtail_factories
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
+from events.models import EventIndexPage, EventPage
 from home.models import HomePage, StandardPage
 from library.models import LibraryDocument, LibraryPage, MaterialKind, MaterialPage
 from sections.models import SectionIndexPage, SectionKind, SectionPage
@@ -121,4 +125,38 @@ class MaterialPageFactory(wagtail_factories.PageFactory):
     def sections(self, create, sections, **kwargs):
         if sections:
             self.sections.set(sections)
+            self.save()
+
+
+class EventIndexPageFactory(wagtail_factories.PageFactory):
+    title = "Події"
+    slug = "events"
+
+    class Meta:
+        model = EventIndexPage
+
+
+class EventPageFactory(wagtail_factories.PageFactory):
+    """An online event; ``start`` is an aware datetime (``kyiv(...)`` in the tests)."""
+
+    title = factory.Sequence(lambda n: f"Подія {n}")
+    summary = "Про що подія і для кого."
+    format = "online"
+    start = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=7))
+    end = factory.LazyAttribute(lambda event: event.start + datetime.timedelta(hours=1))
+
+    class Meta:
+        model = EventPage
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def sections(self, create, sections, **kwargs):
+        if sections:
+            self.sections.set(sections)
+            self.save()
+
+    @factory.post_generation
+    def speakers(self, create, speakers, **kwargs):
+        if speakers:
+            self.speakers.set(speakers)
             self.save()

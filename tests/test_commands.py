@@ -8,6 +8,7 @@ from django.core.management import call_command
 from wagtail import hooks
 from wagtail.models import Collection, Page
 
+from events.models import EventPage, EventSeriesPage
 from home.models import HomePage, StandardPage
 from library.models import LibraryDocument, MaterialPage
 from sections.models import SectionKind, SectionPage
@@ -65,6 +66,7 @@ class TestLoadDemo:
         assert client.get("/yak-pryiednatysia/").status_code == 200
         self.check_sections_and_speakers(client)
         self.check_materials(client)
+        self.check_events(client)
 
     def check_sections_and_speakers(self, client):
         for language in ("uk", "en"):
@@ -101,6 +103,17 @@ class TestLoadDemo:
         english = client.get("/en/library/").content.decode()
         assert "26 materials" in english  # the club's is not listed for outsiders
         assert client.get(MaterialPage.objects.filter(members_only=False).first().url).status_code == 200
+
+    def check_events(self, client):
+        # The tests load five one-off events of each file and a month of each series (EVENTS_DEMO_PER_FILE).
+        uk_events = EventPage.objects.filter(locale__language_code="uk")
+        assert EventSeriesPage.objects.filter(locale__language_code="uk").count() == 2
+        assert uk_events.count() >= 10 + 5 + 2
+        assert uk_events.filter(members_only=True).exists()  # the club's weekly meeting
+        assert uk_events.upcoming().exists() and uk_events.past().exclude(recording_url="").exists()
+        assert EventPage.objects.filter(locale__language_code="en", alias_of__isnull=True).count() >= 10
+        assert "Upcoming events" in client.get("/en/events/").content.decode()
+        assert client.get("/events/feed.ics").status_code == 200
 
     def test_a_second_run_changes_nothing(self, run):
         run("load_demo")

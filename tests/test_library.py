@@ -24,6 +24,7 @@ from library.models import DocumentDownload, LibraryDocument, LibraryPage, Mater
 from library.privacy import CLUB_COLLECTION_NAME
 from sections.access import MAYORS_GROUP_NAME
 from sections.models import SectionKind
+from tests.bulk import bulk_pages, bulk_relate
 from tests.factories import (
     LibraryDocumentFactory,
     LibraryPageFactory,
@@ -474,42 +475,21 @@ class TestDownloads:
 
 
 def bulk_materials(library, count, sections, speaker, document):
-    """Adds many live materials fast: the page rows in bulk, then each material's own row."""
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import Page
-
-    content_type = ContentType.objects.get_for_model(MaterialPage)
-    start = library.numchild
-    numbers = range(start, start + count)
-    Page.objects.bulk_create(
-        Page(
-            title=f"Масовий матеріал {number}",
-            draft_title=f"Масовий матеріал {number}",
-            slug=f"masovyi-{number}",
-            content_type=content_type,
-            path=MaterialPage._get_path(library.path, library.depth + 1, number + 1),
-            depth=library.depth + 1,
-            live=True,
-            locale_id=library.locale_id,
-            url_path=f"{library.url_path}masovyi-{number}/",
-            first_published_at=library.first_published_at,
-        )
-        for number in numbers
+    pages = bulk_pages(
+        library,
+        MaterialPage,
+        count,
+        "masovyi",
+        summary="Масово.",
+        kind=lambda page: list(MaterialKind.values)[page.pk % 7],
+        year=lambda page: 2020 + page.pk % 6,
+        document=document,
+        speaker=speaker,
     )
-    pages = Page.objects.filter(slug__in=[f"masovyi-{number}" for number in numbers])
-    for page in pages:
-        material = MaterialPage(page_ptr_id=page.pk, summary="Масово.", kind=list(MaterialKind.values)[page.pk % 7])
-        material.year, material.document, material.speaker = 2020 + page.pk % 6, document, speaker
-        material.save_base(raw=True)  # the page row exists; only the material's own row is written
-    through = MaterialPage.sections.through
-    through.objects.bulk_create(
-        through(materialpage_id=page.pk, sectionpage_id=section.pk) for page in pages for section in sections
-    )
+    bulk_relate(MaterialPage, "sections", pages, sections)
     MaterialTag.objects.bulk_create(
         MaterialTag(content_object_id=page.pk, tag=tag) for page in pages for tag in tags_for_bulk()
     )
-    Page.objects.filter(pk=library.pk).update(numchild=start + count)
-    library.refresh_from_db()
 
 
 def tags_for_bulk():

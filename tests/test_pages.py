@@ -7,6 +7,7 @@ from wagtail.test.utils import WagtailPageTestCase
 from wagtail_factories import DocumentFactory, ImageFactory
 from wagtail_localize.synctree import create_aliases_for_new_page
 
+from events.models import EventIndexPage
 from home.blocks import LinkBlock
 from home.models import HomePage, StandardPage
 from library.models import LibraryPage
@@ -23,7 +24,9 @@ class TestPageTreeRules(WagtailPageTestCase):
         self.assertCanNotCreateAt(HomePage, HomePage)
 
     def test_home_page_children(self):
-        self.assertAllowedSubpageTypes(HomePage, {StandardPage, SectionIndexPage, SpeakerIndexPage, LibraryPage})
+        self.assertAllowedSubpageTypes(
+            HomePage, {StandardPage, SectionIndexPage, SpeakerIndexPage, LibraryPage, EventIndexPage}
+        )
 
     def test_standard_page_sits_under_home_or_another_standard_page(self):
         self.assertAllowedParentPageTypes(StandardPage, {HomePage, StandardPage})

@@ -378,7 +378,7 @@ class TestQueryBounds:
         with_two_hundred = self.measure(client)
 
         assert with_two_hundred == with_ten
-        assert max(with_ten.values()) <= 30
+        assert max(with_ten.values()) <= 40  # a section page also lists its materials and events
 
 
 class TestPreview(WagtailPageTestCase):

@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "sections",
     "speakers",
     "library",
+    "events",
     "search",
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales: adds "sync from" to locales
@@ -194,3 +195,5 @@ LIBRARY_MAX_UPLOAD_MB = int(os.environ.get("LIBRARY_MAX_UPLOAD_MB", "50"))
 LIBRARY_EXTRACTION: dict[str, int] = {}
 # The demo loader's materials: all of them, or the first few of each section (the tests' sample).
 LIBRARY_DEMO_PER_SECTION: int | None = None
+# The demo loader's one-off events: all of them, or the first few of each file (the tests' sample).
+EVENTS_DEMO_PER_FILE: int | None = None

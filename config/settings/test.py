@@ -17,3 +17,4 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WAGTAILADMIN_BASE_URL = "http://testserver"
 # The demo's 400 materials take minutes to load; the tests load a sample of every section.
 LIBRARY_DEMO_PER_SECTION = 1
+EVENTS_DEMO_PER_FILE = 5

@@ -132,6 +132,7 @@ class HomePage(ContentPage):
         "speakers.SpeakerIndexPage",
         "library.LibraryPage",
         "events.EventIndexPage",
+        "communities.NeedIndexPage",
     ]
     template = "pages/home_page.html"
 

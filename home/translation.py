@@ -1,5 +1,6 @@
 """Translating pages through wagtail-localize from code, as an editor would in the admin."""
 
+from wagtail.models import DraftStateMixin
 from wagtail_localize.models import Translation, TranslationSource
 
 
@@ -25,9 +26,11 @@ def translate_page(page, locale, strings, *, publish=True, user=None):
     # wagtail-localize would publish when the transaction commits, from a page object held
     # since now: in a loader's long transaction, the children added meanwhile would be
     # forgotten (a stale tree counter makes them unreachable). Publishing now avoids that.
-    translation.save_target(user=user, publish=False)
+    # A snippet without drafts (a community) can only be saved as it is, i.e. "published".
+    has_drafts = isinstance(page, DraftStateMixin)
+    translation.save_target(user=user, publish=not has_drafts)
     translated = page.get_translation(locale)
-    if publish:
+    if publish and has_drafts:
         translated.get_latest_revision().publish(user=user)
         translated.refresh_from_db()
     return translated, missing

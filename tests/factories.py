@@ -4,7 +4,9 @@ import factory
 import wagtail_factories
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from wagtail.models import Locale
 
+from communities.models import Community, NeedIndexPage, NeedPage
 from events.models import EventIndexPage, EventPage
 from home.models import HomePage, StandardPage
 from library.models import LibraryDocument, LibraryPage, MaterialKind, MaterialPage
@@ -160,3 +162,36 @@ class EventPageFactory(wagtail_factories.PageFactory):
         if speakers:
             self.speakers.set(speakers)
             self.save()
+
+
+class CommunityFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"Громада {n}")
+    oblast = "vinnytsia"
+    kind = "city"
+    population = 20000
+    code = factory.Sequence(lambda n: f"UA05{n:015d}")
+    locale = factory.LazyFunction(lambda: Locale.objects.get(language_code="uk"))
+
+    class Meta:
+        model = Community
+
+
+class NeedIndexPageFactory(wagtail_factories.PageFactory):
+    title = "Потреби громад"
+    slug = "needs"
+
+    class Meta:
+        model = NeedIndexPage
+
+
+class NeedPageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"Потреба {n}")
+    community = factory.SubFactory(CommunityFactory)
+    category = "energy"
+    description = "Що потрібно і для кого."
+    quantity = "5 генераторів"
+    urgency = "normal"
+    status = "open"
+
+    class Meta:
+        model = NeedPage

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from wagtail import hooks
 from wagtail.models import Collection, Page
 
+from communities.models import Community, NeedPage
 from events.models import EventPage, EventSeriesPage
 from home.models import HomePage, StandardPage
 from library.models import LibraryDocument, MaterialPage
@@ -67,6 +68,7 @@ class TestLoadDemo:
         self.check_sections_and_speakers(client)
         self.check_materials(client)
         self.check_events(client)
+        self.check_needs(client)
 
     def check_sections_and_speakers(self, client):
         for language in ("uk", "en"):
@@ -114,6 +116,15 @@ class TestLoadDemo:
         assert EventPage.objects.filter(locale__language_code="en", alias_of__isnull=True).count() >= 10
         assert "Upcoming events" in client.get("/en/events/").content.decode()
         assert client.get("/events/feed.ics").status_code == 200
+
+    def check_needs(self, client):
+        # The tests load the first needs and their communities (NEEDS_DEMO_SAMPLE).
+        assert NeedPage.objects.filter(locale__language_code="uk").count() == 8
+        assert NeedPage.objects.filter(locale__language_code="en", alias_of__isnull=True).count() == 8
+        english = Community.objects.filter(locale__language_code="en")
+        assert english.exists() and english.count() == Community.objects.filter(locale__language_code="uk").count()
+        assert "Community needs" in client.get("/en/needs/").content.decode()
+        assert client.get("/needs/export/").status_code == 200
 
     def test_a_second_run_changes_nothing(self, run):
         run("load_demo")

@@ -528,7 +528,13 @@ class TestQueryBounds:
         return counts
 
     def add(self, events_index, count, sections, speakers):
+        # By each page's number, not its id (PostgreSQL's ids keep growing between tests), so that
+        # twenty events already hold past and upcoming ones, with and without recordings.
         now = timezone.now()
+
+        def number(page):
+            return int(page.title.rsplit(" ", 1)[1])
+
         pages = bulk_pages(
             events_index,
             EventPage,
@@ -536,10 +542,10 @@ class TestQueryBounds:
             "masova",
             summary="Масово.",
             format="online",
-            start=lambda page: now + datetime.timedelta(hours=page.pk % 900 - 450),
-            end=lambda page: now + datetime.timedelta(hours=page.pk % 900 - 449),
-            recording_url=lambda page: "https://video.example.org/x" if page.pk % 2 else "",
-            communities=lambda page: page.pk % 60,
+            start=lambda page: now + datetime.timedelta(hours=number(page) % 24 * 10 - 120),
+            end=lambda page: now + datetime.timedelta(hours=number(page) % 24 * 10 - 119),
+            recording_url=lambda page: "https://video.example.org/x" if number(page) % 2 else "",
+            communities=lambda page: number(page) % 60,
         )
         bulk_relate(EventPage, "sections", pages, sections)
         bulk_relate(EventPage, "speakers", pages, speakers)

@@ -626,6 +626,9 @@ def test_a_document_in_use_cannot_be_deleted_from_the_admin(admin_client, librar
     assert LibraryDocument.objects.filter(pk=material.document.pk).exists()
 
 
+# The worker closes its database connection when it is done, as a separate process would:
+# outside a test transaction, the test simply reconnects.
+@pytest.mark.django_db(transaction=True)
 @override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
 def test_in_production_the_text_waits_for_the_database_worker(home):
     from django.core.management import call_command

@@ -7,6 +7,7 @@ from wagtail.test.utils import WagtailPageTestCase
 from wagtail_factories import DocumentFactory, ImageFactory
 from wagtail_localize.synctree import create_aliases_for_new_page
 
+from communities.models import NeedIndexPage
 from events.models import EventIndexPage
 from home.blocks import LinkBlock
 from home.models import HomePage, StandardPage
@@ -25,7 +26,7 @@ class TestPageTreeRules(WagtailPageTestCase):
 
     def test_home_page_children(self):
         self.assertAllowedSubpageTypes(
-            HomePage, {StandardPage, SectionIndexPage, SpeakerIndexPage, LibraryPage, EventIndexPage}
+            HomePage, {StandardPage, SectionIndexPage, SpeakerIndexPage, LibraryPage, EventIndexPage, NeedIndexPage}
         )
 
     def test_standard_page_sits_under_home_or_another_standard_page(self):

@@ -22,10 +22,12 @@ INSTALLED_APPS = [
     "speakers",
     "library",
     "events",
+    "communities",
     "search",
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales: adds "sync from" to locales
     "wagtail.contrib.settings",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.redirects",
     "wagtail.contrib.search_promotions",
@@ -197,3 +199,5 @@ LIBRARY_EXTRACTION: dict[str, int] = {}
 LIBRARY_DEMO_PER_SECTION: int | None = None
 # The demo loader's one-off events: all of them, or the first few of each file (the tests' sample).
 EVENTS_DEMO_PER_FILE: int | None = None
+# The demo loader's needs: all of them, or the first few with their communities (the tests' sample).
+NEEDS_DEMO_SAMPLE: int | None = None

@@ -18,3 +18,4 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # The demo's 400 materials take minutes to load; the tests load a sample of every section.
 LIBRARY_DEMO_PER_SECTION = 1
 EVENTS_DEMO_PER_FILE = 5
+NEEDS_DEMO_SAMPLE = 8

@@ -204,6 +204,13 @@ class EventPage(EventDetails):
     communities = models.PositiveIntegerField(
         _("communities"), null=True, blank=True, help_text=_("How many communities took part.")
     )
+    attending_communities = ParentalManyToManyField(
+        "communities.Community",
+        verbose_name=_("which communities"),
+        related_name="attended_events",
+        blank=True,
+        help_text=_("Optional: the communities that took part, from the register."),
+    )
 
     objects = PageManager.from_queryset(EventPageQuerySet)()
 
@@ -220,6 +227,7 @@ class EventPage(EventDetails):
                 FieldPanel("recording_url"),
                 FieldPanel("materials"),
                 FieldRowPanel([FieldPanel("participants"), FieldPanel("communities")]),
+                FieldPanel("attending_communities"),
             ],
             heading=_("After the event"),
         ),
@@ -241,6 +249,7 @@ class EventPage(EventDetails):
         SynchronizedField("materials"),
         SynchronizedField("participants"),
         SynchronizedField("communities"),
+        SynchronizedField("attending_communities"),
     ]
 
     class Meta:
@@ -290,6 +299,15 @@ class EventPage(EventDetails):
         )
         return localize_listing(materials, self.locale_id)
 
+    def get_attending_communities(self):
+        """The communities that took part, in this page's language, by oblast."""
+        from communities.models import Community
+
+        keys = [community.translation_key for community in self.attending_communities.all()]
+        return list(
+            Community.objects.filter(locale_id=self.locale_id, translation_key__in=keys).order_by("oblast", "name")
+        )
+
     def get_context(self, request, *args, **kwargs):
         from .calendar import google_calendar_url
 
@@ -303,6 +321,7 @@ class EventPage(EventDetails):
                 "is_over": self.is_over(now),
                 "join_link_is_open": self.join_link_is_open(now),
                 "google_calendar_url": google_calendar_url(self, request),
+                "attending": self.get_attending_communities(),
             }
         )
         return context

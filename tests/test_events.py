@@ -22,6 +22,7 @@ from sections.access import MAYORS_GROUP_NAME
 from sections.models import SectionKind
 from tests.bulk import bulk_pages, bulk_relate
 from tests.factories import (
+    CommunityFactory,
     EventIndexPageFactory,
     EventPageFactory,
     SectionIndexPageFactory,
@@ -358,8 +359,12 @@ class TestEventPage:
             speakers=[speakers["olena"]],
         )
         event.materials = [material]
+        event.attending_communities = [
+            CommunityFactory(name="Вознесенська міська громада", oblast="mykolaiv", code="UA48020010000012345")
+        ]
         event.save()
         html = client.get(event.url).content.decode()
+        assert "Вознесенська міська громада" in html and "Миколаївська область" in html
         assert 'href="https://video.example.org/1"' in html
         assert "Слайди вебінару" in html and "Олена Коваленко" in html
         assert "52" in html and "140" in html and "Вступ" in html

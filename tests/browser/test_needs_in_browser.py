@@ -51,3 +51,10 @@ def test_filters_work_without_javascript(site, without_javascript):
     assert page.locator(".need-item__title").all_inner_texts() == [
         "Генератори для амбулаторій загальної практики сімейної медицини"
     ]
+
+
+def test_on_a_phone_the_oblasts_fold_away_so_the_needs_come_first(site, phone):
+    phone.goto(site + "/needs/")
+    assert phone.locator("details.oblasts").evaluate("details => details.open") is False
+    phone.get_by_text("Відкриті потреби за областями").click()
+    assert phone.locator("details.oblasts").evaluate("details => details.open") is True

@@ -13,6 +13,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from home.models import BasePage, ContentPage
+from home.translation import in_language
 from sections.models import SectionIcon
 
 from .katotth import Oblast, normalize_code, validate_code, validate_code_in_oblast
@@ -158,11 +159,7 @@ class NeedPageQuerySet(PageQuerySet):
 
 def localize_communities(needs, locale_id):
     """Gives each need ``community_shown``, its community in the listing's language: one query in all."""
-    keys = {need.community.translation_key for need in needs}
-    localized = {
-        community.translation_key: community
-        for community in Community.objects.filter(locale_id=locale_id, translation_key__in=keys)
-    }
+    localized = in_language(Community, {need.community.translation_key for need in needs}, locale_id)
     for need in needs:
         need.community_shown = localized.get(need.community.translation_key, need.community)
     return needs

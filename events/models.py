@@ -18,6 +18,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from home.models import BasePage, ContentPage
+from home.translation import in_language
 from sections.access import is_club_member
 from sections.forms import SectionsOfOwnLanguageForm
 from sections.models import FiledInSections, SectionPage
@@ -72,16 +73,8 @@ def localize_events(events, locale_id):
     from speakers.models import SpeakerPage
 
     events = list(events)
-    section_keys = {s.translation_key for e in events for s in e.sections.all()}
-    speaker_keys = {s.translation_key for e in events for s in e.speakers.all()}
-    sections = {
-        s.translation_key: s
-        for s in SectionPage.objects.live().filter(locale_id=locale_id, translation_key__in=section_keys)
-    }
-    speakers = {
-        s.translation_key: s
-        for s in SpeakerPage.objects.live().filter(locale_id=locale_id, translation_key__in=speaker_keys)
-    }
+    sections = in_language(SectionPage, {s.translation_key for e in events for s in e.sections.all()}, locale_id)
+    speakers = in_language(SpeakerPage, {s.translation_key for e in events for s in e.speakers.all()}, locale_id)
     for event in events:
         event.section_list = sorted(
             (sections[s.translation_key] for s in event.sections.all() if s.translation_key in sections),

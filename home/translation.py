@@ -44,3 +44,15 @@ def update_translations(page, locales, *, user=None):
     """
     for locale in locales:
         translate_page(page, locale, {}, user=user)
+
+
+def in_language(model, translation_keys, locale_id):
+    """The objects of ``model`` in one language, by translation key, in one query (live ones, for pages).
+
+    wagtail-localize copies relations as they are, so a translated page still points at the
+    source-language pages; listings show the ones of their own language through this.
+    """
+    objects = model.objects.filter(locale_id=locale_id, translation_key__in=translation_keys)
+    if hasattr(objects, "live"):
+        objects = objects.live()
+    return {obj.translation_key: obj for obj in objects}

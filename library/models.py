@@ -19,6 +19,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from home.models import BasePage, ContentPage
+from home.translation import in_language
 from sections.access import is_club_member
 from sections.forms import SectionsOfOwnLanguageForm
 from sections.models import FiledInSections, SectionPage
@@ -156,18 +157,8 @@ def localize_listing(materials, locale_id):
     from speakers.models import SpeakerPage
 
     materials = list(materials)
-    section_keys = {s.translation_key for m in materials for s in m.sections.all()}
-    speaker_keys = {m.speaker.translation_key for m in materials if m.speaker_id}
-    sections = {
-        section.translation_key: section
-        for section in SectionPage.objects.live()
-        .filter(locale_id=locale_id, translation_key__in=section_keys)
-        .order_by("order", "title")
-    }
-    speakers = {
-        speaker.translation_key: speaker
-        for speaker in SpeakerPage.objects.live().filter(locale_id=locale_id, translation_key__in=speaker_keys)
-    }
+    sections = in_language(SectionPage, {s.translation_key for m in materials for s in m.sections.all()}, locale_id)
+    speakers = in_language(SpeakerPage, {m.speaker.translation_key for m in materials if m.speaker_id}, locale_id)
     for material in materials:
         material.section_list = sorted(
             (sections[s.translation_key] for s in material.sections.all() if s.translation_key in sections),

@@ -5,9 +5,6 @@ file again updates, never duplicates. Oblasts and kinds may be given by their ke
 ("vinnytsia", "city") or their names in either language ("Вінницька область", "міська").
 """
 
-import csv
-import io
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import translation
@@ -33,24 +30,6 @@ def _labels(choices):
             with translation.override(language):
                 names[str(choices(value).label).lower()] = value
     return names
-
-
-def read_rows(raw):
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1251")
-    try:
-        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    reader.fieldnames = [name.strip().lower() for name in reader.fieldnames or []]
-    missing = [column for column in COLUMNS if column not in reader.fieldnames]
-    if missing:
-        raise ValueError(f"the file needs the columns {', '.join(COLUMNS)}; missing: {', '.join(missing)}")
-    for row in reader:
-        yield reader.line_num, {key: (value or "").replace("\x00", "").strip() for key, value in row.items() if key}
 
 
 def community_from_row(row, oblasts, kinds):

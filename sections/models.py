@@ -284,9 +284,16 @@ class FiledInSections(models.Model):
         return (localized or section).serve_members_only(request)
 
     def get_sections(self):
-        """The page's sections in its own language (relations point at the source pages), in order."""
-        return (
-            SectionPage.objects.live()
-            .filter(locale_id=self.locale_id, translation_key__in=[s.translation_key for s in self.sections.all()])
-            .order_by("order", "title")
-        )
+        return sections_in_language(self)
+
+
+def sections_in_language(page):
+    """The live sections a page names, in the page's own language and the sections' order.
+
+    Relations copied by wagtail-localize point at the source-language sections.
+    """
+    return (
+        SectionPage.objects.live()
+        .filter(locale_id=page.locale_id, translation_key__in=[s.translation_key for s in page.sections.all()])
+        .order_by("order", "title")
+    )

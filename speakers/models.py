@@ -19,7 +19,7 @@ from home.models import BasePage, ContentPage, SocialLinkBlock
 from home.text import sort_key
 from sections.forms import SectionsOfOwnLanguageForm
 from sections.holdings import SPEAKER_HOLDINGS_HOOK, get_holdings
-from sections.models import SectionPage
+from sections.models import SectionPage, sections_in_language
 
 PHOTO_SPEC = "fill-160x160"
 SORT_KEY_LENGTH = 1000
@@ -283,12 +283,7 @@ class SpeakerPage(BasePage):
         return self.photo_alt_text or (self.photo.description if self.photo else "") or self.title
 
     def get_sections(self):
-        """The speaker's sections in this page's language, in the sections' own order."""
-        return (
-            SectionPage.objects.live()
-            .filter(locale_id=self.locale_id, translation_key__in=[s.translation_key for s in self.sections.all()])
-            .order_by("order", "title")
-        )
+        return sections_in_language(self)
 
     def get_curated_sections(self):
         return (

@@ -14,6 +14,17 @@ from sections.models import SectionIndexPage, SectionKind, SectionPage
 from speakers.models import SpeakerIndexPage, SpeakerKind, SpeakerPage
 
 
+def many_to_many(field_name):
+    """A factory declaration that sets a page's many-to-many field after creation, then saves it."""
+
+    def set_related(page, create, values, **kwargs):
+        if values:
+            getattr(page, field_name).set(values)
+            page.save()
+
+    return factory.PostGeneration(set_related)
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
@@ -76,11 +87,7 @@ class SpeakerPageFactory(wagtail_factories.PageFactory):
         model = SpeakerPage
         skip_postgeneration_save = True
 
-    @factory.post_generation
-    def sections(self, create, sections, **kwargs):
-        if sections:
-            self.sections.set(sections)
-            self.save()
+    sections = many_to_many("sections")
 
 
 class LibraryPageFactory(wagtail_factories.PageFactory):
@@ -123,11 +130,7 @@ class MaterialPageFactory(wagtail_factories.PageFactory):
         model = MaterialPage
         skip_postgeneration_save = True
 
-    @factory.post_generation
-    def sections(self, create, sections, **kwargs):
-        if sections:
-            self.sections.set(sections)
-            self.save()
+    sections = many_to_many("sections")
 
 
 class EventIndexPageFactory(wagtail_factories.PageFactory):
@@ -151,17 +154,9 @@ class EventPageFactory(wagtail_factories.PageFactory):
         model = EventPage
         skip_postgeneration_save = True
 
-    @factory.post_generation
-    def sections(self, create, sections, **kwargs):
-        if sections:
-            self.sections.set(sections)
-            self.save()
+    sections = many_to_many("sections")
 
-    @factory.post_generation
-    def speakers(self, create, speakers, **kwargs):
-        if speakers:
-            self.speakers.set(speakers)
-            self.save()
+    speakers = many_to_many("speakers")
 
 
 class CommunityFactory(factory.django.DjangoModelFactory):

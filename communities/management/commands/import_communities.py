@@ -1,12 +1,12 @@
 """python manage.py import_communities FILE.csv — the register's communities, safe to run again."""
 
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from communities.importing import BadRow, choice_names, community_from_row, read_rows
+from communities.importing import COLUMNS, BadRow, choice_names, community_from_row
+from home.importing import Progress, read_csv
 
 
 class Command(BaseCommand):
@@ -19,14 +19,15 @@ class Command(BaseCommand):
         if not file.is_file():
             raise CommandError(f"{file} is not a file.")
         try:
-            rows = list(read_rows(file.read_bytes()))
+            rows = list(read_csv(file.read_bytes(), required=COLUMNS))
         except ValueError as error:
             raise CommandError(f"{file.name}: {error}") from None
         oblasts, kinds = choice_names()
         created = updated = 0
         failed = []
+        progress = Progress(self.stderr, len(rows), every=100)
         for number, (line, row) in enumerate(rows, start=1):
-            self._progress(number, len(rows))
+            progress.step(number)
             try:
                 community = community_from_row(row, oblasts, kinds)
             except BadRow as error:
@@ -36,15 +37,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 community.save()
             created, updated = created + is_new, updated + (not is_new)
-        if sys.stderr.isatty():
-            self.stderr.write("")
+        progress.done()
         self.stdout.write(f"Created {created}, updated {updated}, failed {len(failed)}.")
         for line in failed:
             self.stdout.write(f"  {line}")
-
-    def _progress(self, number, total):
-        if sys.stderr.isatty():
-            done = int(30 * number / total)
-            self.stderr.write(f"\r[{'#' * done}{'.' * (30 - done)}] {number}/{total}", ending="")
-        elif number == 1 or number % 100 == 0 or number == total:
-            self.stderr.write(f"[{number}/{total}]")

@@ -9,9 +9,6 @@ its file name. A file already in the warehouse (same content) is skipped, so the
 may run again over the same folder; a bad row is reported by its line number and skipped.
 """
 
-import csv
-import io
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from home.importing import Progress, read_csv
 from home.site_setup import sync_language_trees
 from library.importing import (
     content_hash,
@@ -66,27 +64,6 @@ def split_list(value):
     return [item.strip() for item in value.split(separator) if item.strip()]
 
 
-def read_manifest(path):
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1251")  # Excel on a Ukrainian Windows saves CSV so
-    try:
-        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    headers = [name.strip().lower() for name in reader.fieldnames or []]
-    if "file" not in headers:
-        raise CommandError(f"{path.name}: the manifest needs a 'file' column (columns: {', '.join(COLUMNS)}).")
-    reader.fieldnames = headers
-    # The header is line 1; DictReader skips blank lines, so count them through line_num.
-    for row in reader:
-        # NUL bytes (from a damaged export) would be refused by PostgreSQL; they carry nothing.
-        yield reader.line_num, {key: (value or "").replace("\x00", "").strip() for key, value in row.items() if key}
-
-
 class Command(BaseCommand):
     help = "Imports a folder of files as library materials (PDF, DOCX, PPTX, XLSX, ODF, TXT, CSV)."
 
@@ -103,15 +80,16 @@ class Command(BaseCommand):
         self.created, self.skipped, self.failed = [], [], []
 
         entries = self._entries_from_manifest(folder, manifest) if manifest else self._entries_from_folder(folder)
+        progress = Progress(self.stderr, len(entries))
         for number, entry in enumerate(entries, start=1):
-            self._progress(number, len(entries), entry.path.name)
+            progress.step(number, entry.path.name)
             try:
                 with transaction.atomic():
                     self._import(entry)
             except (BadRow, ValidationError) as error:
                 message = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
                 self.failed.append(f"{entry.where}: {message}")
-        self._progress_done()
+        progress.done()
         if self.created:
             sync_language_trees()  # English visitors see the new materials, marked untranslated
         self._report()
@@ -134,7 +112,11 @@ class Command(BaseCommand):
         if not manifest.is_file():
             raise CommandError(f"{manifest} is not a file.")
         entries = []
-        for line, row in read_manifest(manifest):
+        try:
+            rows = list(read_csv(manifest.read_bytes(), required=["file"]))
+        except ValueError as error:
+            raise CommandError(f"{manifest.name}: {error}; the columns are {', '.join(COLUMNS)}.") from None
+        for line, row in rows:
             try:
                 entries.append(self._entry(folder, line, row))
             except BadRow as error:
@@ -198,17 +180,6 @@ class Command(BaseCommand):
         self.library.add_child(instance=material)
         material.save_revision().publish()
         self.created.append(f"{entry.where}: “{material.title}”")
-
-    def _progress(self, number, total, name):
-        if sys.stderr.isatty():
-            done = int(30 * number / total)
-            self.stderr.write(f"\r[{'#' * done}{'.' * (30 - done)}] {number}/{total} {name[:40]:<40}", ending="")
-        elif number == 1 or number % 25 == 0 or number == total:
-            self.stderr.write(f"[{number}/{total}] {name}")
-
-    def _progress_done(self):
-        if sys.stderr.isatty():
-            self.stderr.write("")
 
     def _report(self):
         self.stdout.write(

@@ -83,7 +83,11 @@ def test_facets_combine_without_javascript(site, without_javascript):
 
 def test_the_material_page_downloads_its_file(site, desktop):
     desktop.goto(site + "/library/posibnyk/")
-    assert desktop.locator(".material-preview img").evaluate("image => image.naturalWidth") > 0
+    # The preview is lazy and drawn on first request: wait for it rather than read it at once.
+    desktop.wait_for_function(
+        "() => { const image = document.querySelector('.material-preview img');"
+        " return image.complete && image.naturalWidth > 0; }"
+    )
     with desktop.expect_download() as download:
         desktop.get_by_role("link", name="Завантажити").click()
     assert download.value.suggested_filename.endswith(".pdf")

@@ -8,7 +8,7 @@ PORT ?= 8000
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 .DEFAULT_GOAL := help
-.PHONY: help install setup run dev test lint format check migrations-check pytest test-postgres messages catalogues static demo clean
+.PHONY: help install setup run dev test lint format check migrations-check pytest test-postgres bench-search messages catalogues static demo clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -37,6 +37,7 @@ setup: install catalogues $(STAMPS)/static ## Install, migrate, compile messages
 	$(MANAGE) migrate --noinput
 	$(MANAGE) setup_site
 	$(MANAGE) load_demo --if-empty
+	$(MANAGE) build_search_index --if-empty
 	$(MANAGE) ensure_admin
 
 run: setup ## Set up, then serve the site with gunicorn on http://127.0.0.1:8000 (PORT=… to change)
@@ -69,6 +70,31 @@ test: setup lint check migrations-check pytest ## Set up, then ruff, checks, mig
 
 test-postgres: install catalogues ## The whole suite against PostgreSQL (DATABASE_URL, by default the local server)
 	DATABASE_URL=$${DATABASE_URL:-$(POSTGRES_URL)} $(BIN)/pytest --ds=config.settings.test
+
+# The search benchmark's scratch databases: made afresh by each run, never the site's own.
+BENCH_SQLITE := /tmp/rishennia-bench.sqlite3
+BENCH_POSTGRES_DB := rishennia_bench
+BENCH_POSTGRES_URL = $(dir $(POSTGRES_URL))$(BENCH_POSTGRES_DB)
+BENCH_SIZES ?= 1000 20000
+BENCH_REPEAT ?= 30
+# Runs SQL statements (the arguments after the URL) on a PostgreSQL server, outside a transaction.
+PG_EXECUTE = $(BIN)/python -c 'import sys, psycopg; c = psycopg.connect(sys.argv[1], autocommit=True, connect_timeout=5); [c.execute(s) for s in sys.argv[2:]]'
+
+bench-search: install catalogues $(STAMPS)/static ## Time the site search at 1,000 and 20,000 materials on SQLite and PostgreSQL (scratch databases)
+	rm -f $(BENCH_SQLITE) $(BENCH_SQLITE)-wal $(BENCH_SQLITE)-shm
+	DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(MANAGE) migrate --noinput --verbosity 0
+	DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(MANAGE) setup_site
+	DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(MANAGE) bench_search --sizes $(BENCH_SIZES) --repeat $(BENCH_REPEAT)
+	@if $(PG_EXECUTE) "$(POSTGRES_URL)" "SELECT 1" 2>/dev/null; then \
+		set -e; \
+		echo "PostgreSQL: a fresh database $(BENCH_POSTGRES_DB)"; \
+		$(PG_EXECUTE) "$(POSTGRES_URL)" "DROP DATABASE IF EXISTS $(BENCH_POSTGRES_DB) WITH (FORCE)" "CREATE DATABASE $(BENCH_POSTGRES_DB)"; \
+		DATABASE_URL=$(BENCH_POSTGRES_URL) $(MANAGE) migrate --noinput --verbosity 0; \
+		DATABASE_URL=$(BENCH_POSTGRES_URL) $(MANAGE) setup_site; \
+		DATABASE_URL=$(BENCH_POSTGRES_URL) $(MANAGE) bench_search --sizes $(BENCH_SIZES) --repeat $(BENCH_REPEAT); \
+	else \
+		echo "PostgreSQL does not answer at $(POSTGRES_URL): its benchmark is skipped."; \
+	fi
 
 messages: install ## Extract interface strings into the catalogues (needs the gettext package: apt-get install gettext)
 	$(MANAGE) makemessages --locale uk --locale en --ignore '$(VENV)/*' --ignore 'staticfiles/*' --no-obsolete

@@ -28,6 +28,7 @@ if settings.SERVE_MEDIA:
 # Ukrainian at /…, English at /en/…; Wagtail serves every page path last.
 urlpatterns += i18n_patterns(
     path("search/", search_views.search, name="search"),
+    path("search/suggest/", search_views.suggest, name="search_suggest"),
     path("events/feed.ics", event_views.calendar_feed, name="events_feed"),
     path("events/event-<int:event_id>.ics", event_views.event_calendar_file, name="event_calendar_file"),
     path("", include(accounts_urls)),

@@ -171,6 +171,13 @@ class EventDetails(FiledInSections, BasePage):
     def meta_description(self):
         return self.search_description or self.summary
 
+    def search_facets(self):
+        """The values the site search filters and counts this event by (slugs are the same in both languages)."""
+        return {
+            "section": [section.slug for section in self.sections.all()],
+            "speaker": [speaker.slug for speaker in self.speakers.all()],
+        }
+
     def get_speakers(self):
         from speakers.models import SpeakerPage
 
@@ -256,6 +263,9 @@ class EventPage(EventDetails):
             raise ValidationError({"end": _("The end must come after the start.")})
         if self.participants is not None and self.communities is not None and self.communities > self.participants:
             raise ValidationError({"communities": _("There cannot be more communities than participants.")})
+
+    def search_facets(self):
+        return {**super().search_facets(), "year": [self.local_start.year]}
 
     # Times in Kyiv, for templates and feeds.
     @property

@@ -1,6 +1,7 @@
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from modelcluster.models import get_all_child_m2m_relations
 from wagtail import blocks
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -8,6 +9,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
+from wagtail.search.tasks import insert_or_update_object_task
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from .blocks import BodyStreamBlock
@@ -55,6 +57,14 @@ class BasePage(Page):
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        result = super().save(*args, **kwargs)
+        # ClusterableModel commits many-to-many relations (sections, speakers) after post_save, when
+        # the search indexes have already read the page: they read it again with its relations.
+        if kwargs.get("update_fields") is None and get_all_child_m2m_relations(self):
+            insert_or_update_object_task.enqueue(self._meta.app_label, self._meta.model_name, str(self.pk))
+        return result
 
     def _set_core_field_defaults(self):
         # Slugs are Latin, transliterated from the Ukrainian title by the national rules

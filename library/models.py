@@ -115,6 +115,10 @@ class DocumentDownload(models.Model):
                 cls.objects.filter(pk=counter.pk).update(count=F("count") + 1)
 
 
+# PostgreSQL's full-text vectors hold at most 1 MB: a book-length file is indexed by its first part.
+MAX_INDEXED_TEXT_CHARS = 200_000
+
+
 class MaterialKind(models.TextChoices):
     PRESENTATION = "presentation", _("Presentation")
     GUIDE = "guide", _("Methodological guide")
@@ -186,7 +190,10 @@ class LibraryPage(ContentPage):
         from .listing import MaterialListing
 
         context = super().get_context(request, *args, **kwargs)
-        context["listing"] = MaterialListing(self, request)
+        # A query makes it a search of the materials (the search app's template tag answers it).
+        context["searching"] = "q" in request.GET
+        if not context["searching"]:
+            context["listing"] = MaterialListing(self, request)
         return context
 
 
@@ -283,6 +290,9 @@ class MaterialPage(FiledInSections, BasePage):
     search_fields = [
         *Page.search_fields,
         index.SearchField("summary"),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+        # A boost below 1 makes it the lowest-ranked text of the site search (search/index.py).
+        index.SearchField("document_text", boost=0.5),
         index.FilterField("kind"),
         index.FilterField("file_language"),
         index.FilterField("year"),
@@ -334,6 +344,21 @@ class MaterialPage(FiledInSections, BasePage):
     def date(self):
         published = self.first_published_at or self.latest_revision_created_at
         return timezone.localdate(published) if published else timezone.localdate()
+
+    @property
+    def document_text(self):
+        """The text read from the file, as much as a search index takes."""
+        return self.document.extracted_text[:MAX_INDEXED_TEXT_CHARS] if self.document else ""
+
+    def search_facets(self):
+        """The values the site search filters and counts this material by."""
+        return {
+            "section": [section.slug for section in self.sections.all()],
+            "kind": [self.kind],
+            "speaker": [self.speaker.slug] if self.speaker_id else [],
+            "language": [self.file_language],
+            "year": [self.year],
+        }
 
     def get_speaker(self):
         from speakers.models import SpeakerPage

@@ -1,48 +1,47 @@
-import re
-
-from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
-from wagtail.models import Locale, Page
+from wagtail.models import Locale
 
-MAX_QUERY_LENGTH = 200
-RESULTS_PER_PAGE = 10
-
-# Only letters, digits, apostrophes and hyphens inside words reach the search backend:
-# quotes, operators and NUL bytes make SQLite FTS5 raise instead of answering.
-_NOT_WORD = re.compile(r"[^\w'’ʼ-]+")
-
-
-def clean_query(raw):
-    """Returns (the words to search for, whether the query was cut to the maximum length)."""
-    text = raw.replace("\x00", " ")
-    truncated = len(text) > MAX_QUERY_LENGTH
-    text = text[:MAX_QUERY_LENGTH]
-    words = [word.strip("'’ʼ-") for word in _NOT_WORD.split(text)]
-    return " ".join(word for word in words if word), truncated
+from .engine import suggest_titles
+from .index import facet_type
+from .results import SiteSearch, clean_query, type_labels
 
 
 @require_safe
 def search(request):
-    raw_query = request.GET.get("q", "")
-    query, truncated = clean_query(raw_query)
-    results_page = None
-    if query:
-        results = (
-            Page.objects.live()
-            .public()
-            .filter(locale=Locale.get_active())
-            .exclude(depth=1)
-            .search(query, operator="and")
-        )
-        results_page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    found = SiteSearch(request)
+    found.log()
     return render(
         request,
         "search/search.html",
         {
-            "search_query": raw_query.replace("\x00", "")[:MAX_QUERY_LENGTH].strip(),
-            "query_was_truncated": truncated,
-            "max_query_length": MAX_QUERY_LENGTH,
-            "results_page": results_page,
+            "found": found,
+            # The header's search box shows the query too.
+            "search_query": found.query,
         },
+    )
+
+
+@require_safe
+@cache_control(max_age=60)
+def suggest(request):
+    """Titles that start with what is being typed, for the search boxes (JSON)."""
+    query, _truncated = clean_query(request.GET.get("q", ""))
+    labels = type_labels()
+    types = [request.GET["type"]] if request.GET.get("type") in labels else []
+    pages = suggest_titles(query, Locale.get_active().pk, types) if len(query) >= 2 else []
+    return JsonResponse(
+        {
+            "query": query,
+            "suggestions": [
+                {
+                    "title": page.title,
+                    "url": page.get_url(request),
+                    "type": str(labels.get(facet_type(page.specific_class), "")),
+                }
+                for page in pages
+            ],
+        }
     )

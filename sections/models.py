@@ -214,6 +214,10 @@ class SectionPage(BasePage):
         context["holding_blocks"] = [holding.render(self, request) for holding in get_holdings(SECTION_HOLDINGS_HOOK)]
         return context
 
+    def search_facets(self):
+        """A section is found under its own name in the site search's section filter."""
+        return {"section": [self.slug]}
+
     def serve_members_only(self, request):
         """The page a visitor outside the club sees: who it is for and how to join, never its content."""
         response = TemplateResponse(request, self.members_only_template, {"page": self, "self": self}, status=403)

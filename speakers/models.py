@@ -282,6 +282,10 @@ class SpeakerPage(BasePage):
     def photo_alt(self):
         return self.photo_alt_text or (self.photo.description if self.photo else "") or self.title
 
+    def search_facets(self):
+        """The values the site search filters and counts this speaker by."""
+        return {"section": [section.slug for section in self.sections.all()]}
+
     def get_sections(self):
         return sections_in_language(self)
 

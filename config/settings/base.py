@@ -175,7 +175,10 @@ WAGTAIL_SITE_NAME = "Супермаркет рішень для громад"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILDOCS_DOCUMENT_MODEL = "library.LibraryDocument"
 WAGTAILSEARCH_BACKENDS = {
+    # The admin's search.
     "default": {"BACKEND": "wagtail.search.backends.database"},
+    # The site's search: word forms, document text, facets (search/backend.py).
+    "site": {"BACKEND": "search.backend"},
 }
 # The admin fills a new page's slug from its title as typed (Cyrillic); BasePage then
 # transliterates it by the national rules, which the admin's own Latin mapping does not follow.

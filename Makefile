@@ -71,9 +71,10 @@ test: setup lint check migrations-check pytest ## Set up, then ruff, checks, mig
 test-postgres: install catalogues ## The whole suite against PostgreSQL (DATABASE_URL, by default the local server)
 	DATABASE_URL=$${DATABASE_URL:-$(POSTGRES_URL)} $(BIN)/pytest --ds=config.settings.test
 
-# The search benchmark's scratch databases: made afresh by each run, never the site's own.
-BENCH_SQLITE := /tmp/rishennia-bench.sqlite3
-BENCH_POSTGRES_DB := rishennia_bench
+# The search benchmark's scratch databases, made afresh by each run, never the site's own (their names
+# must hold "bench"; give others to run two benchmarks at once).
+BENCH_SQLITE ?= /tmp/rishennia-bench.sqlite3
+BENCH_POSTGRES_DB ?= rishennia_bench
 BENCH_POSTGRES_URL = $(dir $(POSTGRES_URL))$(BENCH_POSTGRES_DB)
 BENCH_SIZES ?= 1000 20000
 BENCH_REPEAT ?= 30

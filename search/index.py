@@ -17,7 +17,7 @@ from modelsearch import index
 from wagtail.models import Page, PageViewRestriction
 
 from .analysis import index_text
-from .models import IndexEntry, IndexFacet
+from .models import IndexEntry, IndexFacet, IndexState
 from .store import get_store
 
 # How much plain text is kept to cut a result's passage from (the words are all indexed).
@@ -120,6 +120,7 @@ def index_pages(pages):
             )
             store.write(cursor, page.pk, _tokens(title), _tokens(body), _tokens(document))
             _write_facets(page)
+    IndexState.touch()
 
 
 def _write_facets(page):
@@ -138,12 +139,14 @@ def remove_pages(page_ids):
     with transaction.atomic(), connection.cursor() as cursor:
         IndexEntry.objects.filter(page_id__in=page_ids).delete()
         store.delete(cursor, page_ids)
+        IndexState.touch()
 
 
 def clear():
     with transaction.atomic(), connection.cursor() as cursor:
         IndexEntry.objects.all().delete()
         get_store().clear(cursor)
+        IndexState.touch()
 
 
 def reindex_tree(page):

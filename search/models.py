@@ -13,18 +13,36 @@ from django.utils.translation import gettext_lazy as _
 
 class IndexEntry(models.Model):
     page = models.OneToOneField("wagtailcore.Page", primary_key=True, on_delete=models.CASCADE, related_name="+")
-    locale = models.ForeignKey("wagtailcore.Locale", on_delete=models.CASCADE, related_name="+")
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    # No index on the language: each search narrows by its words first, through the full-text
+    # index, and PostgreSQL's planner would otherwise walk every page of the language.
+    locale = models.ForeignKey("wagtailcore.Locale", on_delete=models.CASCADE, related_name="+", db_index=False)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+", db_index=False)
     published_at = models.DateTimeField(null=True)
     # The plain text a result's passage is cut from.
     body_text = models.TextField(blank=True)
     document_text = models.TextField(blank=True)
 
-    class Meta:
-        indexes = [models.Index(fields=["locale", "content_type"])]
-
     def __str__(self):
         return f"page {self.page_id}"
+
+
+class IndexState(models.Model):
+    """One row, touched whenever the index changes: it renews the cached facet totals."""
+
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"changed {self.changed_at}"
+
+    @classmethod
+    def version(cls):
+        """A short text that changes with the index, for cache keys."""
+        changed = cls.objects.values_list("changed_at", flat=True).first()
+        return f"{changed.timestamp():.6f}" if changed else "0"
+
+    @classmethod
+    def touch(cls):
+        cls.objects.update_or_create(pk=1)
 
 
 class IndexFacet(models.Model):

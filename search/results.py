@@ -6,7 +6,7 @@ from functools import cached_property
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Max, Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +21,7 @@ from speakers.models import SpeakerPage
 from .analysis import words
 from .engine import FACET_NAMES, Search
 from .index import facet_type
-from .models import IndexEntry, IndexFacet, UnansweredQuery
+from .models import IndexFacet, UnansweredQuery
 
 MAX_QUERY_LENGTH = 200
 RESULTS_PER_PAGE = 10
@@ -185,9 +185,8 @@ class Vocabulary(set):
 
 
 def title_vocabulary(locale_id):
-    # A new or removed page makes a new key; an edited title waits for the key to expire.
-    state = IndexEntry.objects.filter(locale_id=locale_id).aggregate(count=Count("pk"), last=Max("page_id"))
-    key = f"search:vocabulary:{locale_id}:{state['count']}:{state['last']}"
+    # Kept for a while whatever changes: a suggestion may miss a title published minutes ago.
+    key = f"search:vocabulary:{locale_id}"
     vocabulary = cache.get(key)
     if vocabulary is None:
         titles = Page.objects.filter(

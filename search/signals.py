@@ -6,17 +6,17 @@ from wagtail.documents import get_document_model
 from wagtail.models import Page, PageViewRestriction, ReferenceIndex
 from wagtail.signals import post_page_move
 
-from . import index
+from . import index, tasks
 
 
 def restriction_changed(instance, raw=False, **kwargs):
     # A restriction closes or opens the whole subtree; a deleted page takes its restriction with it.
     if not raw and Page.objects.filter(pk=instance.page_id).exists():
-        index.reindex_tree(instance.page)
+        tasks.reindex_tree.enqueue(instance.page_id)
 
 
 def page_moved(instance, **kwargs):
-    index.reindex_tree(instance)
+    tasks.reindex_tree.enqueue(instance.pk)
 
 
 def document_text_changed(instance, update_fields=None, raw=False, **kwargs):

@@ -1,17 +1,15 @@
 """Where the analysed words live, and how each database matches and ranks them.
 
-SQLite keeps them in the FTS5 table ``search_text`` (rowid = page id) and ranks with bm25;
-PostgreSQL keeps them in ``tsvector`` columns of ``search_indexentry`` and ranks with
-ts_rank. Both rank titles above body text above document text, and both rank, count and cut
-inside the database: a word that stands in every page costs no more than a rare one.
+SQLite keeps them in the FTS5 table ``search_text`` (rowid = page id), PostgreSQL in ``tsvector``
+columns of ``search_indexentry`` with GIN indexes. Both rank titles above body text above
+document text, and both rank, count and cut inside the database.
 
 The tokens are letters and digits only (``search.analysis``), so they are quoted as they are.
 """
 
-from django.db import connection
+from contextlib import contextmanager
 
-# How much a hit in each part counts: the title, the body, a document's text.
-TITLE_WEIGHT, BODY_WEIGHT, DOCUMENT_WEIGHT = 10.0, 3.0, 1.0
+from django.db import connection, transaction
 
 
 class SQLiteStore:
@@ -40,48 +38,56 @@ class SQLiteStore:
         return f"{column} : ({expression})" if column else expression
 
     def matching(self, terms):
-        """(FROM-and-WHERE SQL over ``e`` = search_indexentry, its parameters) for pages holding every term."""
+        """(FROM-and-WHERE SQL over ``e`` = search_indexentry, its parameters) for pages holding every term.
+
+        CROSS JOIN makes SQLite start from the full-text index: left to itself, it may walk every
+        entry of the language and run the MATCH once for each."""
         return (
-            "search_text JOIN search_indexentry e ON e.page_id = search_text.rowid WHERE search_text MATCH %s",
+            "search_text CROSS JOIN search_indexentry e ON e.page_id = search_text.rowid WHERE search_text MATCH %s",
             [self._expression(terms)],
         )
 
-    def ranking(self, terms):
-        # bm25 is lower for a better match.
-        return f"bm25(search_text, {TITLE_WEIGHT}, {BODY_WEIGHT}, {DOCUMENT_WEIGHT})", [], "ASC"
+    def matching_ids(self, terms):
+        """A subquery of the ids of the pages holding every term, in any language."""
+        return "SELECT rowid FROM search_text WHERE search_text MATCH %s", [self._expression(terms)]
+
+    def tiers(self, terms):
+        """FROM-and-WHERE SQL over ``e`` for the pages whose title holds every term, then those whose
+        title and body hold them, then the rest: each a pass of the full-text index, where bm25
+        would score every match (seconds for a word that stands in 20,000 pages)."""
+        join = "search_text CROSS JOIN search_indexentry e ON e.page_id = search_text.rowid WHERE search_text MATCH %s"
+        ids = "SELECT rowid FROM search_text WHERE search_text MATCH %s"
+        title, head = self._expression(terms, column="title"), self._expression(terms, column="{title body}")
+        return [
+            (join, [title]),
+            (f"{join} AND e.page_id NOT IN ({ids})", [head, title]),
+            (f"{join} AND e.page_id NOT IN ({ids})", [self._expression(terms), head]),
+        ]
+
+    @contextmanager
+    def searching(self):
+        with connection.cursor() as cursor:
+            yield cursor
 
     def title_matching(self, terms):
         """Pages whose title holds every term, the last one as a prefix (as one types)."""
         return (
-            "search_text JOIN search_indexentry e ON e.page_id = search_text.rowid WHERE search_text MATCH %s",
+            "search_text CROSS JOIN search_indexentry e ON e.page_id = search_text.rowid WHERE search_text MATCH %s",
             [self._expression(terms, column="title", prefix_last=True)],
         )
 
 
 class PostgreSQLStore:
-    # ts_rank's weights for D, C, B, A: the parts are written as C (document), B (body), A (title).
-    RANK_WEIGHTS = f"{{0.0, {DOCUMENT_WEIGHT / TITLE_WEIGHT}, {BODY_WEIGHT / TITLE_WEIGHT}, 1.0}}"
-
     @staticmethod
     def _vector(*parts):
-        """A tsvector literal: each token once, with one position per part it stands in (1 A, 2 B, 3 C)."""
-        positions = {}
-        for position, weight, tokens in parts:
-            for token in tokens:
-                positions.setdefault(token, []).append(f"{position}{weight}")
-        return " ".join(f"'{token}':{','.join(marks)}" for token, marks in positions.items())
+        """A tsvector literal of the tokens, each once (no positions: queries match words)."""
+        return " ".join(f"'{token}'" for token in dict.fromkeys(token for part in parts for token in part))
 
     def write(self, cursor, page_id, title, body, document):
-        title_part, body_part, document_part = (1, "A", title), (2, "B", body), (3, "C", document)
         cursor.execute(
             "UPDATE search_indexentry SET terms = %s::tsvector, head_terms = %s::tsvector,"
             " title_terms = %s::tsvector WHERE page_id = %s",
-            [
-                self._vector(title_part, body_part, document_part),
-                self._vector(title_part, body_part),
-                self._vector(title_part),
-                page_id,
-            ],
+            [self._vector(title, body, document), self._vector(title, body), self._vector(title), page_id],
         )
 
     def delete(self, cursor, page_ids):
@@ -98,14 +104,42 @@ class PostgreSQLStore:
             groups.append("(" + " | ".join(f"'{form}'" + (":*" if last else "") for form in sorted(forms)) + ")")
         return " & ".join(groups)
 
-    def matching(self, terms):
-        return "search_indexentry e WHERE e.terms @@ %s::tsquery", [self._query(terms)]
+    @staticmethod
+    def _ids(column):
+        # OFFSET 0 plans the subquery on its own, where only the GIN index can answer it: left in
+        # the outer query, the planner would test the words of every page of the language one by one.
+        return f"SELECT page_id FROM search_indexentry WHERE {column} @@ %s::tsquery OFFSET 0"
 
-    def ranking(self, terms):
-        return f"ts_rank('{self.RANK_WEIGHTS}', e.head_terms, %s::tsquery)", [self._query(terms)], "DESC"
+    def matching(self, terms):
+        return f"search_indexentry e WHERE e.page_id IN ({self._ids('terms')})", [self._query(terms)]
+
+    def matching_ids(self, terms):
+        return self._ids("terms"), [self._query(terms)]
+
+    def tiers(self, terms):
+        """The pages whose title holds every term, then those whose title and body hold them, then
+        the rest, each from the GIN indexes rather than from every match's vectors."""
+        query = self._query(terms)
+        title, head, anywhere = self._ids("title_terms"), self._ids("head_terms"), self._ids("terms")
+        return [
+            (f"search_indexentry e WHERE e.page_id IN ({title})", [query]),
+            (f"search_indexentry e WHERE e.page_id IN ({head}) AND e.page_id NOT IN ({title})", [query, query]),
+            (f"search_indexentry e WHERE e.page_id IN ({anywhere}) AND e.page_id NOT IN ({head})", [query, query]),
+        ]
 
     def title_matching(self, terms):
-        return "search_indexentry e WHERE e.title_terms @@ %s::tsquery", [self._query(terms, prefix_last=True)]
+        return (
+            f"search_indexentry e WHERE e.page_id IN ({self._ids('title_terms')})",
+            [self._query(terms, prefix_last=True)],
+        )
+
+    @contextmanager
+    def searching(self):
+        # The planner cannot see what reading each page's vectors costs and would scan them all for
+        # a common word; the GIN indexes answer these subqueries without rechecking a row.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            yield cursor
 
 
 def get_store():

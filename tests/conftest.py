@@ -30,3 +30,11 @@ def translate(en_locale):
         return translated.specific
 
     return _translate
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache, as a fresh server would (the cache is per process)."""
+    from django.core.cache import cache
+
+    cache.clear()

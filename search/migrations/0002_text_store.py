@@ -10,15 +10,17 @@ SQLITE = [
 SQLITE_REVERSE = ["DROP TABLE IF EXISTS search_text"]
 
 POSTGRESQL = [
-    # terms: every word, weighted A (title), B (body), C (document), for matching;
-    # head_terms: title and body only, small enough to rank thousands of matches quickly;
-    # title_terms: the title, for suggestions as one types.
+    # terms: every word of the page, for matching; head_terms: its title and body; title_terms: its title.
+    # Plain lexemes, no positions: queries match words, and the vectors stay small.
     """ALTER TABLE search_indexentry
         ADD COLUMN terms tsvector NOT NULL DEFAULT '',
         ADD COLUMN head_terms tsvector NOT NULL DEFAULT '',
         ADD COLUMN title_terms tsvector NOT NULL DEFAULT ''""",
     "CREATE INDEX search_indexentry_terms ON search_indexentry USING gin (terms)",
+    "CREATE INDEX search_indexentry_head_terms ON search_indexentry USING gin (head_terms)",
     "CREATE INDEX search_indexentry_title_terms ON search_indexentry USING gin (title_terms)",
+    # Vectors and texts move out of the row: the rows a search reads stay narrow.
+    "ALTER TABLE search_indexentry SET (toast_tuple_target = 128)",
 ]
 POSTGRESQL_REVERSE = [
     "ALTER TABLE search_indexentry DROP COLUMN terms, DROP COLUMN head_terms, DROP COLUMN title_terms",

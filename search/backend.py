@@ -6,6 +6,7 @@ handlers (a page saved, published, unpublished, moved or deleted) and rebuilt by
 ranks, counts and filters in the database; the admin keeps searching with the "default" backend.
 """
 
+from modelsearch.backends import get_search_backend
 from modelsearch.backends.base import BaseIndex, BaseSearchBackend
 from wagtail.models import Page
 
@@ -54,5 +55,10 @@ class SearchBackend(BaseSearchBackend):
     def delete(self, obj):
         self.get_index_for_object(obj).delete_item(obj)
 
-    def _search(self, *args, **kwargs):
-        raise NotImplementedError("Search the site with search.engine.search(); the admin uses the default backend.")
+    # Wagtail's query API (``Page.objects.search(..., backend="site")``) is answered by the admin's
+    # backend; the site's own queries go through search.engine.Search, with facets and passages.
+    def search(self, *args, **kwargs):
+        return get_search_backend("default").search(*args, **kwargs)
+
+    def autocomplete(self, *args, **kwargs):
+        return get_search_backend("default").autocomplete(*args, **kwargs)

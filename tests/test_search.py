@@ -422,3 +422,8 @@ def test_a_database_from_before_the_search_gets_its_index_on_setup(home):
     IndexEntry.objects.filter(page__title="Пожежна безпека").delete()
     call_command("build_search_index", if_empty=True, verbosity=0)  # not empty: left as it is
     assert not IndexEntry.objects.filter(page__title="Пожежна безпека").exists()
+
+
+def test_wagtails_query_api_on_the_site_backend_answers_from_the_admins(pages):
+    found_pages = Page.objects.live().search("стійкість", backend="site")
+    assert "Енергетична стійкість громад" in [page.title for page in found_pages]

@@ -10,7 +10,7 @@ import html
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.db.models import Manager
+from django.db.models import Manager, Q
 from django.utils.encoding import force_str
 from django.utils.html import strip_tags
 from modelsearch import index
@@ -102,10 +102,9 @@ def index_pages(pages):
     store = get_store()
     public = [page for page in pages if is_public(page, paths)]
     hidden = [page.pk for page in pages if not is_public(page, paths)]
+    if hidden:
+        remove_pages(hidden)
     with connection.cursor() as cursor:
-        if hidden:
-            IndexEntry.objects.filter(page_id__in=hidden).delete()
-            store.delete(cursor, hidden)
         for page in public:
             title, body, document = page_texts(page)
             IndexEntry.objects.update_or_create(
@@ -129,8 +128,11 @@ def _write_facets(page):
     for name, found in (facets() if facets else {}).items():
         values.update((name, str(value)[:255]) for value in found if value not in (None, ""))
     existing = set(IndexFacet.objects.filter(entry_id=page.pk).values_list("name", "value"))
+    gone = Q()
     for name, value in existing - values:
-        IndexFacet.objects.filter(entry_id=page.pk, name=name, value=value).delete()
+        gone |= Q(name=name, value=value)
+    if gone:
+        IndexFacet.objects.filter(gone, entry_id=page.pk).delete()
     IndexFacet.objects.bulk_create([IndexFacet(entry_id=page.pk, name=n, value=v) for n, v in values - existing])
 
 

@@ -1,5 +1,8 @@
 """Translating pages through wagtail-localize from code, as an editor would in the admin."""
 
+import contextlib
+
+from django.core.exceptions import ValidationError
 from wagtail.models import DraftStateMixin
 from wagtail_localize.models import Translation, TranslationSource
 
@@ -44,6 +47,38 @@ def update_translations(page, locales, *, user=None):
     """
     for locale in locales:
         translate_page(page, locale, {}, user=user)
+
+
+def carry_over_to_translations(instance, *, user=None):
+    """Brings the translations of a source-language page or snippet up to date with it.
+
+    What the admin's "Sync translated pages" does, done on every publish: wagtail-localize
+    leaves that to editors, and then an English donor reads a need as open, or an event at its
+    old hour, long after the Ukrainian page changed. Synchronised fields follow the source,
+    translated text is kept, new text shows in the source language until translated. A live
+    translation is published again; an unpublished one gets a draft. Translations an editor
+    stopped syncing are left alone. Returns the translations brought up to date.
+    """
+    source = TranslationSource.objects.filter(object_id=instance.translation_key, locale_id=instance.locale_id).first()
+    if source is None:  # not translated, or itself a translation
+        return []
+    translations = list(source.translations.filter(enabled=True).select_related("target_locale"))
+    if not translations:
+        return []
+    source.update_from_db()
+    has_drafts = isinstance(instance, DraftStateMixin)
+    for translation in translations:
+        # As the admin's sync does: a translation the source can no longer fill stays as it was.
+        with contextlib.suppress(ValidationError):
+            if not has_drafts:
+                translation.save_target(user=user)
+                continue
+            # save_target(publish=True) would publish at commit time, from a stale object.
+            translation.save_target(user=user, publish=False)
+            target = instance.get_translation(translation.target_locale)
+            if target.live:
+                target.get_latest_revision().publish(user=user)
+    return translations
 
 
 def in_language(model, translation_keys, locale_id):

@@ -23,11 +23,11 @@ def en_home(home, en_locale):
 
 @pytest.fixture
 def translate(en_locale):
-    """Translates a page into English through wagtail-localize, as editors do."""
+    """Translates a page or a snippet into English through wagtail-localize, as editors do."""
 
     def _translate(page, strings):
         translated, _missing = translate_page(page, en_locale, strings)
-        return translated.specific
+        return getattr(translated, "specific", translated)
 
     return _translate
 

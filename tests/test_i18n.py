@@ -10,7 +10,14 @@ from wagtail.models import Locale, Page, Site
 from wagtail.users.models import UserProfile
 from wagtail_localize.models import LocaleSynchronization
 
-from tests.factories import StandardPageFactory, UserFactory
+from tests.factories import (
+    CommunityFactory,
+    NeedIndexPageFactory,
+    NeedPageFactory,
+    SpeakerIndexPageFactory,
+    StandardPageFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -72,6 +79,27 @@ class TestLanguageSwitcher:
     def test_not_found_page_links_each_home(self, client, home):
         html = client.get("/en/nemaie-takoi/").content.decode()
         assert switcher_links(html) == {"uk": "/"}
+
+    def test_a_listing_keeps_its_filters_in_the_other_language(self, client, home, translate):
+        speakers = SpeakerIndexPageFactory(parent=home)
+        translate(speakers, {speakers.title: "Speakers"})
+        html = client.get("/speakers/?kind=donor&page=2").content.decode()
+        assert switcher_links(html) == {"en": "/en/speakers/?kind=donor&amp;page=2"}
+        assert hreflang_links(html)["en"] == "http://testserver/en/speakers/"
+
+    def test_a_route_of_a_page_links_the_same_route_in_the_other_language(self, client, home, translate):
+        board = NeedIndexPageFactory(parent=home)
+        translate(board, {board.title: "Community needs"})
+        community = CommunityFactory(oblast="sumy", code="UA59020030000081430")
+        translate(community, {community.name: "Okhtyrka city hromada"})
+        NeedPageFactory(parent=board, community=community)
+        html = client.get("/en/needs/communities/UA59020030000081430/").content.decode()
+        assert switcher_links(html) == {"uk": "/needs/communities/UA59020030000081430/"}
+        assert hreflang_links(html) == {
+            "uk": "http://testserver/needs/communities/UA59020030000081430/",
+            "en": "http://testserver/en/needs/communities/UA59020030000081430/",
+            "x-default": "http://testserver/needs/communities/UA59020030000081430/",
+        }
 
 
 class TestHreflang:

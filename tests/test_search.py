@@ -427,3 +427,20 @@ def test_a_database_from_before_the_search_gets_its_index_on_setup(home):
 def test_wagtails_query_api_on_the_site_backend_answers_from_the_admins(pages):
     found_pages = Page.objects.live().search("стійкість", backend="site")
     assert "Енергетична стійкість громад" in [page.title for page in found_pages]
+
+
+@pytest.mark.parametrize("query", ['"', 'генератор"и', '"незакрита фраза', "'", "NEAR(", "a*"])
+def test_the_admins_listings_answer_any_query(client, home, query):
+    from tests.factories import CommunityFactory
+
+    community = CommunityFactory(name="Охтирська міська громада")
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    for url in (
+        "/admin/snippets/communities/community/",
+        "/admin/snippets/choose/communities/community/",
+        "/admin/documents/",
+        "/admin/pages/search/",
+    ):
+        assert client.get(url, {"q": query}).status_code == 200, url
+    listing = client.get("/admin/snippets/communities/community/", {"q": 'Охтирська"'}).content.decode()
+    assert community.name in listing

@@ -127,6 +127,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Europe/Kyiv"
+# Editors enter times as the platform announces them, in Kyiv time, wherever they are.
+WAGTAIL_USER_TIME_ZONES = ["Europe/Kyiv"]
 
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
@@ -176,7 +178,7 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.
 WAGTAILDOCS_DOCUMENT_MODEL = "library.LibraryDocument"
 WAGTAILSEARCH_BACKENDS = {
     # The admin's search.
-    "default": {"BACKEND": "wagtail.search.backends.database"},
+    "default": {"BACKEND": "search.admin_backend"},
     # The site's search: word forms, document text, facets (search/backend.py).
     "site": {"BACKEND": "search.backend"},
 }

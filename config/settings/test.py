@@ -1,4 +1,8 @@
-"""The test suite: fast hashing, a local-memory cache, plain static storage."""
+"""The test suite: fast hashing, a local-memory cache, plain static storage, media of its own."""
+
+import atexit
+import shutil
+import tempfile
 
 from .base import *  # noqa: F403
 
@@ -13,6 +17,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+# Uploaded and generated files go to a folder of the run's own, never the site's media.
+MEDIA_ROOT = tempfile.mkdtemp(prefix="rishennia-test-media-")
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WAGTAILADMIN_BASE_URL = "http://testserver"
 # The demo's 400 materials take minutes to load; the tests load a sample of every section.

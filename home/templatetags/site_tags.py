@@ -29,7 +29,14 @@ def _language_homes(request):
 
 def _page_urls_by_language(page, request):
     translations = Page.objects.filter(translation_key=page.translation_key).live().select_related("locale")
-    return {translation.locale.language_code: translation.get_url(request) for translation in translations}
+    urls = {translation.locale.language_code: translation.get_url(request) for translation in translations}
+    # A route of the page's own (a community on the needs board, a month of the calendar) is
+    # the same route on each translation.
+    own_url = urls.get(get_language())
+    if getattr(request, "routable_resolver_match", None) is not None and own_url and request.path.startswith(own_url):
+        route = request.path[len(own_url) :]
+        urls = {code: url + route for code, url in urls.items()}
+    return urls
 
 
 @register.simple_tag(takes_context=True)
@@ -51,8 +58,11 @@ def language_alternates(context):
     page = context.get("page")
     match = getattr(request, "resolver_match", None)
     urls = {}
+    query = ""
     if isinstance(page, Page):
         urls = _page_urls_by_language(page, request)
+        # The switcher keeps the visitor's filters; hreflang names the page itself.
+        query = request.META.get("QUERY_STRING", "")
     elif match is not None and match.url_name not in (None, "wagtail_serve"):
         urls = {code: translate_url(request.get_full_path(), code) for code, _name in settings.LANGUAGES}
 
@@ -68,7 +78,7 @@ def language_alternates(context):
             {
                 "code": code,
                 "name": name,
-                "url": url,
+                "url": f"{url}?{query}" if query and is_translation else url,
                 "absolute_url": request.build_absolute_uri(url),
                 "is_current": code == current,
                 "is_translation": is_translation,

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
+from django.utils.translation import gettext, gettext_noop
 
-from .filetypes import ZIP_BASED, ArchiveTooLarge, check_zip_archive
+from .filetypes import OLE_SIGNATURE, OOXML, ZIP_BASED
 
 try:
     import resource
@@ -27,6 +28,8 @@ except ImportError:  # Windows: no process limits, and no fork either
     resource = None
 
 MIB = 1024 * 1024
+# Entries smaller than this may be packed as tightly as they like (a blank page, a style sheet).
+RATIO_CHECK_FROM_BYTES = MIB
 
 # Override any of these with the LIBRARY_EXTRACTION setting.
 DEFAULT_LIMITS = {
@@ -45,10 +48,31 @@ DONE = "done"
 FAILED = "failed"
 UNSUPPORTED = "unsupported"
 
-MEMORY_REASON = "The file needs more memory than allowed to read"
-ENCRYPTED_PDF_REASON = "The PDF is encrypted"
-AES_PDF_REASON = "The PDF is encrypted with AES, which needs the “cryptography” package on the server"
-ENCRYPTED_ODF_REASON = "The document is protected by a password"
+# Why a text could not be read. Stored in English as written here, and translated where editors
+# read it (translated_reason): the stored text does not depend on the language of the worker.
+MEMORY_REASON = gettext_noop("The file needs more memory than allowed to read")
+ENCRYPTED_PDF_REASON = gettext_noop("The PDF is encrypted")
+AES_PDF_REASON = gettext_noop("The PDF is encrypted with AES, which needs the “cryptography” package on the server")
+PASSWORD_REASON = gettext_noop("The document is protected by a password")
+OLD_OFFICE_REASON = gettext_noop(
+    "The file is in an older Office format (DOC, XLS or PPT), whose text is not read: save it as DOCX, XLSX or PPTX"
+)
+DAMAGED_REASON = gettext_noop("The file is damaged: %(detail)s")
+UNSUPPORTED_REASON = gettext_noop("Files of type “.%(extension)s” have no text reader")
+TIMEOUT_REASON = gettext_noop("Text extraction took longer than %(seconds)s s")
+CRASH_REASON = gettext_noop(
+    "The file could not be read: its reader crashed (%(signal)s); "
+    "the file may be damaged or need more memory than allowed"
+)
+NO_RESULT_REASON = gettext_noop("The file could not be read: its reader stopped without a result")
+ARCHIVE_REASONS = {
+    "size": gettext_noop("The file unpacks to %(amount)s MB, more than the %(limit)s MB that can be read safely."),
+    "entries": gettext_noop("The file is made of %(amount)s parts, more than the %(limit)s that can be read safely."),
+    "ratio": gettext_noop(
+        "A part of the file (%(name)s) unpacks to %(amount)s times its packed size, more than the %(limit)s "
+        "that can be read safely: the file may be a decompression bomb."
+    ),
+}
 MAX_REASON_CHARS = 200
 MAX_TITLE_CHARS = 255
 
@@ -80,8 +104,44 @@ class IsolatedRunFailed(Exception):
 
 
 def damaged(error):
-    reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    return f"The file is damaged: {reason[:MAX_REASON_CHARS]}"
+    detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return DAMAGED_REASON % {"detail": detail[:MAX_REASON_CHARS]}
+
+
+def timeout_reason(timeout):
+    return TIMEOUT_REASON % {"seconds": f"{timeout:g}"}
+
+
+def _reason_pattern(message):
+    """A regular expression that matches the message with any values in its placeholders."""
+    return re.compile(re.sub(r"%\\\(([a-z]+)\\\)s", r"(?P<\1>.*?)", re.escape(message)), re.DOTALL)
+
+
+_REASON_PATTERNS = [
+    (message, _reason_pattern(message))
+    for message in (
+        MEMORY_REASON,
+        ENCRYPTED_PDF_REASON,
+        AES_PDF_REASON,
+        PASSWORD_REASON,
+        OLD_OFFICE_REASON,
+        DAMAGED_REASON,
+        UNSUPPORTED_REASON,
+        TIMEOUT_REASON,
+        CRASH_REASON,
+        NO_RESULT_REASON,
+        *ARCHIVE_REASONS.values(),
+    )
+]
+
+
+def translated_reason(stored):
+    """A stored reason in the active language; a text that is none of ours comes back as it is."""
+    for message, pattern in _REASON_PATTERNS:
+        match = pattern.fullmatch(stored)
+        if match:
+            return gettext(message) % match.groupdict() if match.groupdict() else gettext(message)
+    return stored
 
 
 class _TextCollector:
@@ -294,7 +354,7 @@ def _read_odf(path, bounds, *, extension):
     with zipfile.ZipFile(path) as archive:
         names = set(archive.namelist())
         if "META-INF/manifest.xml" in names and b"encryption-data" in archive.read("META-INF/manifest.xml"):
-            return Extraction(FAILED, error=ENCRYPTED_ODF_REASON)
+            return Extraction(FAILED, error=PASSWORD_REASON)
         title = ""
         if "meta.xml" in names:
             meta = etree.fromstring(archive.read("meta.xml"), etree.XMLParser(**XML_SAFETY))
@@ -337,6 +397,54 @@ def _read_text(path, bounds):
     return Extraction(DONE, text=collector.text())
 
 
+class ArchiveTooLarge(Exception):
+    """A ZIP-based file would unpack to more than a reader may safely inflate."""
+
+    def __init__(self, kind, **params):
+        super().__init__(ARCHIVE_REASONS[kind] % params)
+
+
+def check_zip_archive(archive, bounds):
+    """Raises ArchiveTooLarge when the archive's declared sizes go beyond the limits.
+
+    Python's zipfile never inflates an entry past its declared size, so these checks
+    bound what every reader built on it (python-docx, python-pptx, openpyxl) can unpack.
+    """
+    entries = archive.infolist()
+    if len(entries) > bounds["MAX_ZIP_ENTRIES"]:
+        raise ArchiveTooLarge("entries", amount=len(entries), limit=bounds["MAX_ZIP_ENTRIES"])
+    total = sum(entry.file_size for entry in entries)
+    if total > bounds["MAX_UNCOMPRESSED_BYTES"]:
+        raise ArchiveTooLarge("size", amount=-(-total // MIB), limit=bounds["MAX_UNCOMPRESSED_BYTES"] // MIB)
+    max_ratio = bounds["MAX_COMPRESSION_RATIO"]
+    for entry in entries:
+        if entry.file_size > RATIO_CHECK_FROM_BYTES and entry.file_size > max_ratio * entry.compress_size:
+            ratio = entry.file_size // max(entry.compress_size, 1)
+            raise ArchiveTooLarge("ratio", name=entry.filename[:80], amount=ratio, limit=max_ratio)
+
+
+# Office keeps a password-protected DOCX, PPTX or XLSX in an OLE container as this stream; the name
+# is stored in UTF-16 in the container's directory. Other OLE files are the older DOC, XLS and PPT.
+ENCRYPTED_PACKAGE_NAME = "EncryptedPackage".encode("utf-16-le")
+
+
+def _starts_with(path, signature):
+    with open(path, "rb") as file:
+        return file.read(len(signature)) == signature
+
+
+def _ole_reason(path):
+    """Why an Office file in an OLE container cannot be read: its password or its older format."""
+    overlap = len(ENCRYPTED_PACKAGE_NAME)
+    with open(path, "rb") as file:
+        tail = b""
+        while chunk := file.read(MIB):
+            if ENCRYPTED_PACKAGE_NAME in tail + chunk:
+                return PASSWORD_REASON
+            tail = chunk[-overlap:]
+    return OLD_OFFICE_REASON
+
+
 READERS = {
     "pdf": _read_pdf,
     "docx": _read_docx,
@@ -355,18 +463,15 @@ def extract(path, extension):
     extension = extension.lower().lstrip(".")
     reader = READERS.get(extension)
     if reader is None:
-        return Extraction(UNSUPPORTED, error=f"Files of type “.{extension}” have no text reader")
+        return Extraction(UNSUPPORTED, error=UNSUPPORTED_REASON % {"extension": extension})
     bounds = limits()
     try:
+        if extension in OOXML and _starts_with(path, OLE_SIGNATURE):
+            return Extraction(FAILED, error=_ole_reason(path))
         if extension in ZIP_BASED:
             # Before any library opens it: python-docx and python-pptx read every part into memory.
             with zipfile.ZipFile(path) as archive:
-                check_zip_archive(
-                    archive,
-                    bounds["MAX_UNCOMPRESSED_BYTES"],
-                    bounds["MAX_COMPRESSION_RATIO"],
-                    bounds["MAX_ZIP_ENTRIES"],
-                )
+                check_zip_archive(archive, bounds)
         return reader(os.fspath(path), bounds)
     except ArchiveTooLarge as error:
         return Extraction(FAILED, error=str(error))
@@ -382,10 +487,6 @@ def extract_isolated(path, extension):
         return run_isolated(extract, os.fspath(path), extension)
     except IsolatedRunFailed as failure:
         return Extraction(FAILED, error=str(failure))
-
-
-def timeout_reason(timeout):
-    return f"Text extraction took longer than {timeout:g} s"
 
 
 def run_isolated(function, *args, timeout=None, memory_limit=None):
@@ -511,11 +612,8 @@ def _wait_for_child(pid, read_end, timeout):
             raise IsolatedRunFailed(timeout_reason(timeout))
         if signum == signal.SIGKILL:  # the kernel's out-of-memory killer
             raise IsolatedRunFailed(MEMORY_REASON)
-        raise IsolatedRunFailed(
-            f"The file could not be read: its reader crashed ({signal.Signals(signum).name}); "
-            "the file may be damaged or need more memory than allowed"
-        )
-    raise IsolatedRunFailed("The file could not be read: its reader stopped without a result")
+        raise IsolatedRunFailed(CRASH_REASON % {"signal": signal.Signals(signum).name})
+    raise IsolatedRunFailed(NO_RESULT_REASON)
 
 
 def _unpickle(payload):

@@ -2,7 +2,9 @@
 
 The warehouse takes documents people read: PDF, the Office Open XML and OpenDocument
 formats, and plain text. A file whose content is another kind than its extension says
-is refused, so that no reader ever meets what it does not expect.
+is refused, so that no reader ever meets what it does not expect. An Office or
+OpenDocument file that no reader can open (damaged, truncated, protected by a password,
+a decompression bomb) is still taken: its extraction records why its text is not read.
 """
 
 import codecs
@@ -13,14 +15,14 @@ from pathlib import PurePath
 from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 
 MIB = 1024 * 1024
 # How far into a file the content is sniffed: PDF readers accept junk before the header.
 PDF_HEADER_WINDOW = 1024
 TEXT_SNIFF_BYTES = 64 * 1024
-# Entries smaller than this may be packed as tightly as they like (a blank page, a style sheet).
-RATIO_CHECK_FROM_BYTES = MIB
+ZIP_SIGNATURE = b"PK\x03\x04"
+# The compound file of older Office formats, in which Office also keeps a password-protected DOCX, PPTX or XLSX.
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,18 @@ FILE_TYPES = {
         FileType("csv", "CSV", "text/csv"),
     )
 }
-ZIP_BASED = frozenset({"docx", "pptx", "xlsx", "odt", "odp", "ods"})
+OOXML = frozenset({"docx", "pptx", "xlsx"})
+ZIP_BASED = OOXML | {"odt", "odp", "ods"}
+# What zipfile raises for an archive it cannot read: damaged, truncated, encrypted or packed in an unknown way.
+UNREADABLE_ZIP = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    OSError,
+    EOFError,
+    RuntimeError,
+    NotImplementedError,
+    ValueError,
+)
 
 # An Office Open XML package is known by its main part.
 OOXML_MAIN_PARTS = {
@@ -66,44 +79,6 @@ ODF_MIMETYPE_MAX_BYTES = 100
 # Bytes that never occur in a text a person wrote, apart from tab, line feed, form feed and return.
 CONTROL_BYTES = frozenset(range(0x20)) - {0x09, 0x0A, 0x0C, 0x0D}
 
-# Marked here, translated where they are shown: the same words explain a refused upload
-# (in the editor's language) and a failed extraction (stored, so in English).
-ARCHIVE_MESSAGES = {
-    "size": gettext_noop("The file unpacks to %(amount)s MB, more than the %(limit)s MB that can be read safely."),
-    "entries": gettext_noop("The file is made of %(amount)s parts, more than the %(limit)s that can be read safely."),
-    "ratio": gettext_noop(
-        "A part of the file (%(name)s) unpacks to %(amount)s times its packed size, more than the %(limit)s "
-        "that can be read safely: the file may be a decompression bomb."
-    ),
-}
-
-
-class ArchiveTooLarge(Exception):
-    """A ZIP-based file would unpack to more than a reader may safely inflate."""
-
-    def __init__(self, kind, **params):
-        self.kind = kind
-        self.params = params
-        super().__init__(ARCHIVE_MESSAGES[kind] % params)
-
-
-def check_zip_archive(archive, max_total_uncompressed, max_ratio, max_entries):
-    """Raises ArchiveTooLarge when the archive's declared sizes go beyond the limits.
-
-    Python's zipfile never inflates an entry past its declared size, so these checks
-    bound what every reader built on it (python-docx, python-pptx, openpyxl) can unpack.
-    """
-    entries = archive.infolist()
-    if len(entries) > max_entries:
-        raise ArchiveTooLarge("entries", amount=len(entries), limit=max_entries)
-    total = sum(entry.file_size for entry in entries)
-    if total > max_total_uncompressed:
-        raise ArchiveTooLarge("size", amount=-(-total // MIB), limit=max_total_uncompressed // MIB)
-    for entry in entries:
-        if entry.file_size > RATIO_CHECK_FROM_BYTES and entry.file_size > max_ratio * entry.compress_size:
-            ratio = entry.file_size // max(entry.compress_size, 1)
-            raise ArchiveTooLarge("ratio", name=entry.filename[:80], amount=ratio, limit=max_ratio)
-
 
 def detect(fileobj, filename=None):
     """The allowed FileType the content is, or None; reads from the start and seeks back.
@@ -115,9 +90,12 @@ def detect(fileobj, filename=None):
     try:
         fileobj.seek(0)
         head = fileobj.read(TEXT_SNIFF_BYTES)
-        if head.startswith(b"PK\x03\x04"):
+        if head.startswith(ZIP_SIGNATURE):
             fileobj.seek(0)
-            return _detect_zip(fileobj)
+            try:
+                return _detect_zip(fileobj)
+            except UNREADABLE_ZIP:
+                return None
         if b"%PDF-" in head[:PDF_HEADER_WINDOW]:
             return FILE_TYPES["pdf"]
         if _is_text(head):
@@ -129,25 +107,50 @@ def detect(fileobj, filename=None):
 
 
 def _detect_zip(fileobj):
-    try:
-        with zipfile.ZipFile(fileobj) as archive:
-            names = set(archive.namelist())
-            if "[Content_Types].xml" in names:
-                for part, extension in OOXML_MAIN_PARTS.items():
-                    if part in names:
+    """The Office or OpenDocument type of a readable ZIP, or None; raises one of UNREADABLE_ZIP."""
+    with zipfile.ZipFile(fileobj) as archive:
+        names = set(archive.namelist())
+        if "[Content_Types].xml" in names:
+            for part, extension in OOXML_MAIN_PARTS.items():
+                if part in names:
+                    return FILE_TYPES[extension]
+            if archive.getinfo("[Content_Types].xml").file_size <= CONTENT_TYPES_MAX_BYTES:
+                content_types = archive.read("[Content_Types].xml")
+                for content_type, extension in OOXML_MAIN_CONTENT_TYPES.items():
+                    if content_type in content_types:
                         return FILE_TYPES[extension]
-                if archive.getinfo("[Content_Types].xml").file_size <= CONTENT_TYPES_MAX_BYTES:
-                    content_types = archive.read("[Content_Types].xml")
-                    for content_type, extension in OOXML_MAIN_CONTENT_TYPES.items():
-                        if content_type in content_types:
-                            return FILE_TYPES[extension]
-            if "mimetype" in names and archive.getinfo("mimetype").file_size <= ODF_MIMETYPE_MAX_BYTES:
-                mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
-                if mimetype in ODF_MIMETYPES:
-                    return FILE_TYPES[ODF_MIMETYPES[mimetype]]
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, RuntimeError, NotImplementedError, ValueError):
-        return None  # damaged, encrypted or packed in a way zipfile cannot read
+        if "mimetype" in names and archive.getinfo("mimetype").file_size <= ODF_MIMETYPE_MAX_BYTES:
+            mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
+            if mimetype in ODF_MIMETYPES:
+                return FILE_TYPES[ODF_MIMETYPES[mimetype]]
     return None
+
+
+def unreadable_package(fileobj, extension):
+    """The type the name says, for an Office or OpenDocument file whose container no reader opens; else None.
+
+    A ZIP that zipfile cannot read (damaged, truncated) and, for the Office Open XML types,
+    an OLE container (a password-protected file) are such files. A readable ZIP is not:
+    its content tells what it is. Reads from the start and seeks back.
+    """
+    if extension not in ZIP_BASED:
+        return None
+    position = fileobj.tell()
+    try:
+        fileobj.seek(0)
+        head = fileobj.read(len(OLE_SIGNATURE))
+        if head.startswith(OLE_SIGNATURE):
+            return FILE_TYPES[extension] if extension in OOXML else None
+        if not head.startswith(ZIP_SIGNATURE):
+            return None
+        fileobj.seek(0)
+        try:
+            with zipfile.ZipFile(fileobj):
+                return None
+        except UNREADABLE_ZIP:
+            return FILE_TYPES[extension]
+    finally:
+        fileobj.seek(position)
 
 
 def _is_text(head):
@@ -192,7 +195,11 @@ def _file_size(fileobj):
 
 
 def check_upload(fileobj, filename, max_size):
-    """The FileType of an uploaded file; raises ValidationError with the reason when it is refused."""
+    """The FileType of an uploaded file; raises ValidationError with the reason when it is refused.
+
+    Only what the file is and its size are checked: whether its text can be read is the
+    extraction's to find out and record.
+    """
     extension = _extension(filename)
     if extension not in FILE_TYPES:
         message = (
@@ -202,17 +209,8 @@ def check_upload(fileobj, filename, max_size):
         )
         raise ValidationError(message, code="file_type", params={"extension": extension, "allowed": _allowed_labels()})
 
-    size = _file_size(fileobj)
-    if size > max_size:
-        raise ValidationError(
-            _("The file is %(size)s MB, larger than the %(limit)s MB allowed."),
-            code="file_size",
-            params={"size": _megabytes(size), "limit": _megabytes(max_size)},
-        )
-    if size == 0:
-        raise ValidationError(_("The file is empty."), code="empty")
-
-    detected = detect(fileobj, filename)
+    check_size(_file_size(fileobj), max_size)
+    detected = detect(fileobj, filename) or unreadable_package(fileobj, extension)
     if detected is None:
         raise ValidationError(
             _("The file's content is none of the allowed types (%(allowed)s): it may be damaged or of another kind."),
@@ -228,27 +226,16 @@ def check_upload(fileobj, filename, max_size):
             code="file_mismatch",
             params={"extension": extension, "label": detected.label},
         )
-    if detected.extension in ZIP_BASED:
-        _check_archive(fileobj)
     return detected
 
 
-def _check_archive(fileobj):
-    """Refuses a decompression bomb at once, rather than storing it to fail its extraction later."""
-    from .extraction import limits  # extraction builds on this module, so it is imported late
-
-    bounds = limits()
-    position = fileobj.tell()
-    try:
-        fileobj.seek(0)
-        with zipfile.ZipFile(fileobj) as archive:
-            check_zip_archive(
-                archive,
-                bounds["MAX_UNCOMPRESSED_BYTES"],
-                bounds["MAX_COMPRESSION_RATIO"],
-                bounds["MAX_ZIP_ENTRIES"],
-            )
-    except ArchiveTooLarge as error:
-        raise ValidationError(_(ARCHIVE_MESSAGES[error.kind]), code="archive_too_large", params=error.params) from error
-    finally:
-        fileobj.seek(position)
+def check_size(size, max_size):
+    """Raises ValidationError when a file of ``size`` bytes is empty or larger than ``max_size``."""
+    if size > max_size:
+        raise ValidationError(
+            _("The file is %(size)s MB, larger than the %(limit)s MB allowed."),
+            code="file_size",
+            params={"size": _megabytes(size), "limit": _megabytes(max_size)},
+        )
+    if size == 0:
+        raise ValidationError(_("The file is empty."), code="empty")

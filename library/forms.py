@@ -1,9 +1,12 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 from wagtail.documents.forms import BaseDocumentForm
 
+from .extraction import translated_reason
 from .filetypes import FILE_TYPES, check_upload
+from .privacy import club_collection, is_club_file
 
 
 def max_upload_size():
@@ -28,7 +31,7 @@ def extraction_note(document):
             "characters": len(document.extracted_text)
         }
     if document.extraction_status == status.FAILED:
-        return _("Its text could not be read: %(reason)s") % {"reason": document.extraction_error}
+        return _("Its text could not be read: %(reason)s") % {"reason": translated_reason(document.extraction_error)}
     if document.extraction_status == status.UNSUPPORTED:
         return _("Text is not read from files of this type.")
     return _("Its text is waiting to be read.")
@@ -47,6 +50,21 @@ class LibraryDocumentForm(BaseDocumentForm):
         if isinstance(uploaded, UploadedFile):
             check_upload(uploaded, uploaded.name, max_upload_size())
         return uploaded
+
+    def clean_collection(self):
+        collection = self.cleaned_data.get("collection")
+        if collection is not None and is_club_file(self.instance):
+            club = club_collection()
+            if collection != club:
+                raise ValidationError(
+                    _(
+                        "Members-only materials of the club use this file, so it stays in the collection "
+                        "“%(collection)s”. Take it out of those materials first."
+                    ),
+                    code="club_file",
+                    params={"collection": club.name},
+                )
+        return collection
 
     class Meta(BaseDocumentForm.Meta):
         pass

@@ -24,6 +24,8 @@ from sections.access import is_club_member
 from sections.forms import SectionsOfOwnLanguageForm
 from sections.models import FiledInSections, SectionPage
 
+from .privacy import close_file_of_club_draft, keep_club_file_closed, keep_file_with_material
+
 EXTRACTION_FIELDS = (
     "extracted_text",
     "extracted_title",
@@ -87,6 +89,12 @@ class LibraryDocument(AbstractDocument):
 
     def get_preview_url(self):
         return reverse("library_document_preview", args=[self.pk]) if self.preview else ""
+
+    def save(self, *args, update_fields=None, **kwargs):
+        # Whatever saves it (the admin's forms, code), a members-only material's file stays closed.
+        if update_fields is None or "collection" in update_fields:
+            keep_club_file_closed(self)
+        super().save(*args, update_fields=update_fields, **kwargs)
 
 
 class DocumentDownload(models.Model):
@@ -328,9 +336,12 @@ class MaterialPage(FiledInSections, BasePage):
 
     def apply_club_rule(self, members_only):
         super().apply_club_rule(members_only)
-        from .privacy import keep_file_with_material
-
         keep_file_with_material(self)
+
+    def save_revision(self, *args, **kwargs):
+        revision = super().save_revision(*args, **kwargs)
+        close_file_of_club_draft(self)  # privacy first: a draft's new file is closed before it is published
+        return revision
 
     @property
     def meta_description(self):

@@ -10,7 +10,11 @@ def document_preview(request, document_id):
     restrictions = document.collection.get_view_restrictions()
     if not document.preview or any(not restriction.accept_request(request) for restriction in restrictions):
         raise Http404  # a closed file's preview is not there for outsiders, as if it did not exist
-    response = FileResponse(document.preview.open("rb"), content_type="image/png")
+    try:
+        preview = document.preview.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None  # gone from storage: the page shows the file without its picture
+    response = FileResponse(preview, content_type="image/png")
     if restrictions:
         patch_cache_control(response, private=True, no_store=True)
     else:

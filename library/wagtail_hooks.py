@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.contrib import messages
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -11,7 +12,8 @@ from sections.holdings import SECTION_HOLDINGS_HOOK, SPEAKER_HOLDINGS_HOOK
 
 from .demo import load_materials
 from .holdings import SectionMaterials, SpeakerMaterials
-from .models import DocumentDownload, FileLanguage, MaterialKind, MaterialPage
+from .models import DocumentDownload, FileLanguage, LibraryDocument, MaterialKind, MaterialPage
+from .privacy import CLUB_COLLECTION_NAME, put_club_files_back
 from .reports import MostDownloadedView
 
 
@@ -35,9 +37,27 @@ def _counts_as_download(request):
 
 @hooks.register("before_serve_document", order=100)
 def count_download(document, request):
-    # Wagtail's own privacy check runs first (order 0); only what is actually served is counted.
-    if _counts_as_download(request):
+    # Wagtail's own privacy check runs first (order 0), and finds the file only after this hook:
+    # a file missing from storage answers 404 and is not counted.
+    if _counts_as_download(request) and document.file.storage.exists(document.file.name):
         DocumentDownload.record(document)
+
+
+@hooks.register("after_bulk_action")
+def keep_club_files_in_the_club(request, action_type, objects, action):
+    # The bulk move updates the rows past LibraryDocument.save, which keeps club files closed otherwise.
+    if action_type != "add_to_collection" or action.model is not LibraryDocument:
+        return
+    kept = put_club_files_back(objects)
+    if kept:
+        messages.warning(
+            request,
+            _(
+                "Members-only materials of the club use these files, so they stay in the collection "
+                "“%(collection)s”: %(titles)s."
+            )
+            % {"collection": CLUB_COLLECTION_NAME, "titles": ", ".join(document.title for document in kept)},
+        )
 
 
 class MaterialFilterSet(PageListingViewSet.filterset_class):

@@ -36,9 +36,13 @@ def bulk_pages(parent, model, count, prefix, **fields):
 
 
 def bulk_relate(model, field_name, pages, targets):
-    """Links every page to every target through a many-to-many field, in one insert."""
+    """Links pages to targets through a many-to-many field, in one insert.
+
+    ``targets`` is a list every page is linked to, or a callable giving each page its own.
+    """
     through = model._meta.get_field(field_name).remote_field.through
     source, target = (f.name for f in through._meta.get_fields() if f.many_to_one)
+    targets_of = targets if callable(targets) else lambda page: targets
     through.objects.bulk_create(
-        through(**{f"{source}_id": page.pk, f"{target}_id": other.pk}) for page in pages for other in targets
+        through(**{f"{source}_id": page.pk, f"{target}_id": other.pk}) for page in pages for other in targets_of(page)
     )

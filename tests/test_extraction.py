@@ -10,6 +10,7 @@ import io
 import os
 import re
 import signal
+import struct
 import subprocess
 import sys
 import time
@@ -25,14 +26,18 @@ from pypdf import PdfReader, PdfWriter
 
 from library import demo_files, extraction
 from library.extraction import (
+    ARCHIVE_REASONS,
     MEMORY_REASON,
+    OLD_OFFICE_REASON,
+    PASSWORD_REASON,
     Extraction,
     IsolatedRunFailed,
     extract,
     extract_isolated,
     run_isolated,
+    translated_reason,
 )
-from library.filetypes import FILE_TYPES, check_upload, detect
+from library.filetypes import FILE_TYPES, OLE_SIGNATURE, check_upload, detect
 from library.previews import render_pdf_first_page
 
 HEADING = "Енергетична стійкість громад"
@@ -127,6 +132,58 @@ def zip_bomb_docx(unpacked_megabytes=200):
                 for _ in range(unpacked_megabytes):
                     part.write(chunk)
     return output.getvalue()
+
+
+def truncated_docx():
+    """A DOCX cut off in the middle, as an interrupted download leaves it: no ZIP directory at the end."""
+    data = demo_files.make_docx(HEADING, PARAGRAPHS)
+    return data[: len(data) // 2]
+
+
+def ole_compound_file(streams):
+    """A Compound File (version 3, 512-byte sectors) holding the given streams, each at least 4 KiB, in order.
+
+    Office saves a DOCX, PPTX or XLSX protected by a password in one, as the streams
+    EncryptionInfo and EncryptedPackage; DOC, XLS and PPT are such files too.
+    """
+    free, end_of_chain, fat_sector, no_stream = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
+    sector = 512
+    fat = [fat_sector, end_of_chain]  # sector 0 holds the FAT, sector 1 the directory
+    data, starts = b"", []
+    for content in streams.values():
+        assert len(content) >= 4096, "smaller streams would live in the mini stream"
+        content += bytes(-len(content) % sector)
+        first, count = len(fat), len(content) // sector
+        fat += [*range(first + 1, first + count), end_of_chain]
+        starts.append(first)
+        data += content
+    fat += [free] * (sector // 4 - len(fat))
+    assert len(fat) == sector // 4, "one FAT sector is enough for these tests"
+
+    def entry(name, kind, start, size, right=no_stream, child=no_stream, red=False):
+        encoded = (name + "\0").encode("utf-16-le")
+        # Name, its length, type, colour, left, right and child entries, class, state, times, first sector, size.
+        colour = 0 if red else 1
+        fields = (encoded, len(encoded), kind, colour, no_stream, right, child, bytes(16), 0, 0, 0, start, size)
+        return struct.pack("<64sHBBIII16sIQQIQ", *fields)
+
+    # The root's children, in the directory's order (shorter names first), each the right sibling of the one before.
+    names = list(streams)
+    directory = entry("Root Entry", 5, end_of_chain, 0, child=1)
+    for number, name in enumerate(names, start=1):
+        right = number + 1 if number < len(names) else no_stream
+        directory += entry(name, 2, starts[number - 1], len(streams[name]), right=right, red=number > 1)
+    directory += bytes(-len(directory) % sector)
+    # Version 3.62, little-endian, 512-byte sectors; one FAT sector (0), the directory at sector 1, no mini FAT.
+    geometry = (0x3E, 3, 0xFFFE, 9, 6, bytes(6), 0, 1, 1, 0, 4096, end_of_chain, 0, end_of_chain, 0)
+    header = OLE_SIGNATURE + bytes(16) + struct.pack("<HHHHH6sIIIIIIIII", *geometry)
+    header += struct.pack("<I", 0) + struct.pack("<I", free) * 108  # the DIFAT: the FAT is sector 0
+    return header + struct.pack(f"<{len(fat)}I", *fat) + directory + data
+
+
+def password_protected_docx():
+    """What Office saves for a DOCX with a password: the package, encrypted, inside a Compound File."""
+    return ole_compound_file({"EncryptionInfo": bytes(range(256)) * 16, "EncryptedPackage": os.urandom(8192)})
 
 
 def upload(name, data):
@@ -355,15 +412,43 @@ def test_a_zip_bomb_inside_a_docx_fails_fast_without_inflating(tmp_path, setting
     assert "decompression bomb" in result.error
 
 
-def test_an_upload_refuses_a_zip_bomb_before_it_is_stored(zip_bomb):
-    """Refused at once, rather than stored to fail its extraction later: the editor learns why."""
-    assert detect(io.BytesIO(zip_bomb), "bomb.docx") == FILE_TYPES["docx"]
-    with translation.override("en"), pytest.raises(ValidationError) as refused:
-        check_upload(upload("bomb.docx", zip_bomb), "bomb.docx", 50 * MIB)
-    assert refused.value.code == "archive_too_large"
-    with translation.override("en"):
-        assert "(word/document.xml) unpacks to" in refused.value.messages[0]
-        assert "decompression bomb" in refused.value.messages[0]
+def test_an_upload_takes_a_zip_bomb_for_its_extraction_to_fail(zip_bomb):
+    """Stored rather than refused: the material is saved, and its extraction records the bomb."""
+    assert check_upload(upload("bomb.docx", zip_bomb), "bomb.docx", 50 * MIB) == FILE_TYPES["docx"]
+
+
+@pytest.mark.parametrize(
+    ("name", "make"),
+    [
+        ("cut.docx", truncated_docx),
+        ("junk.pptx", lambda: b"PK\x03\x04 not really a zip"),
+        ("secret.docx", password_protected_docx),
+        ("secret.xlsx", password_protected_docx),
+    ],
+    ids=["truncated", "damaged", "password-docx", "password-xlsx"],
+)
+def test_an_office_file_no_reader_opens_is_taken_as_its_name_says(name, make):
+    extension = name.rsplit(".", 1)[1]
+    assert check_upload(upload(name, make()), name, 50 * MIB) == FILE_TYPES[extension]
+
+
+def test_a_truncated_docx_fails_as_damaged(tmp_path):
+    result = extract_isolated(write(tmp_path, "cut.docx", truncated_docx()), "docx")
+    assert result.status == "failed"
+    assert result.error.startswith("The file is damaged: ")
+
+
+def test_a_password_protected_office_file_fails_with_its_reason(tmp_path):
+    result = extract_isolated(write(tmp_path, "secret.docx", password_protected_docx()), "docx")
+    assert result == Extraction("failed", error=PASSWORD_REASON)
+    assert PASSWORD_REASON == "The document is protected by a password"
+
+
+def test_an_older_office_file_renamed_fails_with_its_reason(tmp_path):
+    old_word = ole_compound_file({"1Table": bytes(4096), "WordDocument": bytes(4096)})
+    assert check_upload(upload("old.docx", old_word), "old.docx", 50 * MIB) == FILE_TYPES["docx"]
+    result = extract_isolated(write(tmp_path, "old.docx", old_word), "docx")
+    assert result == Extraction("failed", error=OLD_OFFICE_REASON)
 
 
 def test_a_docx_unpacking_beyond_the_total_limit_is_refused(tmp_path, settings):
@@ -410,6 +495,30 @@ def test_a_damaged_package_fails_with_a_reason(tmp_path):
     result = extract(path, "docx")
     assert result.status == "failed"
     assert result.error.startswith("The file is damaged: ")
+
+
+def test_a_stored_reason_is_shown_in_the_language_of_whoever_reads_it(tmp_path, zip_bomb):
+    stored = extract_isolated(write(tmp_path, "bomb.docx", zip_bomb), "docx").error
+    assert "decompression bomb" in stored  # stored in English, whatever the worker's language
+    with translation.override("uk"):
+        shown = translated_reason(stored)
+    assert shown.startswith("Частина файлу (word/document.xml) розпаковується у ")
+    assert "«архівною бомбою»" in shown
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        MEMORY_REASON,
+        "The file is damaged: File is not a zip file",
+        "Text extraction took longer than 0.5 s",
+        ARCHIVE_REASONS["ratio"] % {"name": "word/document.xml", "amount": 1000, "limit": 200},
+        "A reason written before reasons were translated",
+    ],
+)
+def test_a_reason_read_back_in_english_is_what_was_stored(stored):
+    with translation.override("en"):
+        assert translated_reason(stored) == stored
 
 
 # The child process that runs every extraction.
@@ -583,11 +692,16 @@ def test_other_content_is_none_of_the_allowed_types(data):
     assert detect(io.BytesIO(data), "file.txt") is None
 
 
-def test_a_zip_of_something_else_is_none_of_the_allowed_types():
+def zip_of(entries):
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w") as archive:
-        archive.writestr("photo.jpg", b"\xff\xd8\xff")
-    assert detect(output, "photos.docx") is None
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return output.getvalue()
+
+
+def test_a_zip_of_something_else_is_none_of_the_allowed_types():
+    assert detect(io.BytesIO(zip_of({"photo.jpg": b"\xff\xd8\xff"})), "photos.docx") is None
 
 
 def test_a_valid_upload_gives_its_type():
@@ -607,6 +721,11 @@ def test_a_valid_upload_gives_its_type():
         ("report.pdf", demo_files.make_docx(HEADING, PARAGRAPHS), "file_mismatch", ["“.pdf”", "DOCX", "Rename"]),
         ("report.docx", demo_files.make_pdf(HEADING, PARAGRAPHS), "file_mismatch", ["“.docx”", "PDF"]),
         ("notes.pdf", "Просто текст".encode(), "file_mismatch", ["TXT"]),
+        ("page.pdf", b"<!DOCTYPE html><html><body>Hi</body></html>", "file_mismatch", ["TXT"]),
+        ("setup.docx", b"MZ\x90\x00\x03" + bytes(300), "file_content", ["damaged or of another kind"]),
+        ("photos.docx", zip_of({"photo.jpg": b"\xff\xd8\xff"}), "file_content", ["damaged or of another kind"]),
+        ("table.xlsx", demo_files.make_docx(HEADING, PARAGRAPHS), "file_mismatch", ["“.xlsx”", "DOCX"]),
+        ("old.odt", password_protected_docx(), "file_content", ["damaged or of another kind"]),
     ],
     ids=[
         "oversized",
@@ -617,6 +736,11 @@ def test_a_valid_upload_gives_its_type():
         "docx-as-pdf",
         "pdf-as-docx",
         "text",
+        "html-as-pdf",
+        "exe-as-docx",
+        "zip-of-photos-as-docx",
+        "docx-as-xlsx",
+        "ole-as-odt",
     ],
 )
 def test_a_refused_upload_says_why(name, data, code, words):

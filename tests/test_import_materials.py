@@ -1,9 +1,11 @@
 """`manage.py import_materials FOLDER [--manifest FILE.csv]`."""
 
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from library import demo_files
 from library.models import LibraryDocument, MaterialPage
@@ -149,3 +151,50 @@ def test_nul_bytes_in_a_manifest_are_dropped(library, folder):
     output, _progress = run(folder, "--manifest", manifest)
     assert "Created 1" in output
     assert MaterialPage.objects.filter(title="Посібник з енергетики").exists()
+
+
+class TestWhatCannotBeImported:
+    def test_a_manifest_cell_too_long_for_csv_is_a_clear_error(self, library, folder):
+        manifest = folder / "manifest.csv"
+        manifest.write_text(f"file,title\nposibnyk.pdf,Посібник\nkotelni.pptx,{'я' * 200_000}\n", encoding="utf-8")
+        with pytest.raises(CommandError, match=r"^manifest.csv: .*after line 2: field larger than field limit"):
+            run(folder, "--manifest", manifest)
+
+    def test_a_file_that_cannot_be_read_fails_alone(self, library, folder, monkeypatch):
+        read_bytes = Path.read_bytes
+
+        def failing_read(path):
+            if path.name == "kotelni.pptx":
+                raise OSError(5, "Input/output error")
+            return read_bytes(path)
+
+        monkeypatch.setattr(Path, "read_bytes", failing_read)
+        output, _progress = run(folder)
+        assert "Created 3, skipped 0 (already there), failed 2." in output
+        assert "kotelni.pptx: OSError: [Errno 5] Input/output error" in output
+        assert not MaterialPage.objects.filter(kind="presentation").exists()
+
+    def test_an_oversized_file_is_refused_before_it_is_read(self, library, folder, monkeypatch, settings):
+        settings.LIBRARY_MAX_UPLOAD_MB = 1
+        (folder / "velykyi.pdf").write_bytes(b"%PDF-1.7\n" + bytes(2 * 1024 * 1024))
+        read_bytes = Path.read_bytes
+
+        def read_only_small_files(path):
+            assert path.name != "velykyi.pdf", "an oversized file was read into memory"
+            return read_bytes(path)
+
+        monkeypatch.setattr(Path, "read_bytes", read_only_small_files)
+        with translation.override("en"):
+            output, _progress = run(folder)
+        assert "velykyi.pdf: The file is 2 MB, larger than the 1 MB allowed." in output
+        assert "Created 4, skipped 0 (already there), failed 2." in output
+
+    def test_files_the_manifest_does_not_name_are_listed_and_left_alone(self, library, folder):
+        manifest = folder / "manifest.csv"
+        manifest.write_text("file,title\nposibnyk.pdf,Посібник\nphoto.jpg,Фото\n", encoding="utf-8")
+        output, _progress = run(folder, "--manifest", manifest)
+        assert "Created 1, skipped 0 (already there), failed 1." in output
+        listed = output[output.index("Not in the manifest, left alone:") :].split()
+        assert {"budget.xlsx", "kotelni.pptx", "zaiavky_na_granty.docx"} <= set(listed)
+        assert "manifest.csv" not in listed and ".hidden.pdf" not in listed and "posibnyk.pdf" not in listed
+        assert MaterialPage.objects.filter(locale__language_code="uk").count() == 1

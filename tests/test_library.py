@@ -19,11 +19,12 @@ from wagtail.test.utils import WagtailPageTestCase
 from home.models import HomePage
 from home.site_setup import sync_language_trees
 from home.views import serve_public_media
-from library import demo_files
+from library import demo_files, tasks
 from library.models import DocumentDownload, LibraryDocument, LibraryPage, MaterialKind, MaterialPage, MaterialTag
-from library.privacy import CLUB_COLLECTION_NAME
+from library.privacy import CLUB_COLLECTION_NAME, club_collection
 from sections.access import MAYORS_GROUP_NAME
-from sections.models import SectionKind
+from sections.models import SectionKind, SectionPage
+from speakers.models import SpeakerPage
 from tests.bulk import bulk_pages, bulk_relate
 from tests.factories import (
     LibraryDocumentFactory,
@@ -35,6 +36,7 @@ from tests.factories import (
     SpeakerPageFactory,
     UserFactory,
 )
+from tests.test_extraction import password_protected_docx, truncated_docx, zip_bomb_docx
 
 pytestmark = pytest.mark.django_db
 
@@ -115,15 +117,23 @@ class TestTextExtraction:
         assert pdf_document.preview.name.endswith(".png")
         assert pdf_document.extracted_hash == pdf_document.file_hash
 
-    def test_a_replaced_file_is_read_again_and_a_renamed_one_is_not(self, pdf_document):
+    def test_a_replaced_file_is_read_again_and_a_renamed_one_is_not(self, pdf_document, monkeypatch):
+        reads = []
+        read = tasks.extract_isolated
+        monkeypatch.setattr(
+            tasks, "extract_isolated", lambda path, extension: reads.append(extension) or read(path, extension)
+        )
+        pdf_document.refresh_from_db()  # as the admin's form loads it: with its text read
         pdf_document.title = "Нова назва"
         pdf_document.save()
         pdf_document.refresh_from_db()
+        assert reads == []
         assert "Генератори" in pdf_document.extracted_text
         pdf_document.file.save("novyi.docx", io.BytesIO(demo_files.make_docx("Гранти", ["Грантові заявки громад."])))
         pdf_document._set_document_file_metadata()
         pdf_document.save()
         pdf_document.refresh_from_db()
+        assert reads == ["docx"]
         assert pdf_document.extracted_text.startswith("Гранти")
         assert "Генератори" not in pdf_document.extracted_text
         assert pdf_document.page_count == 0 and not pdf_document.preview
@@ -196,6 +206,24 @@ class TestUploadChecks:
         real = SimpleUploadedFile("zvit.xlsx", demo_files.make_xlsx("Звіт", ["Рядок"], [["1"]]))
         assert admin_client.post(url, {"files[]": real, "collection": collection}).json()["success"]
         assert LibraryDocument.objects.get().extraction_status == "done"
+
+    @pytest.mark.parametrize(
+        ("name", "make", "reason"),
+        [
+            ("bomba.docx", lambda: zip_bomb_docx(unpacked_megabytes=5), "the file may be a decompression bomb."),
+            ("obirvanyi.docx", truncated_docx, "The file is damaged: "),
+            ("zakhyshchenyi.docx", password_protected_docx, "The document is protected by a password"),
+        ],
+        ids=["zip-bomb", "truncated", "password"],
+    )
+    def test_a_file_no_reader_opens_is_stored_with_the_reason(self, admin_client, library, name, make, reason):
+        assert self.upload(admin_client, name, make()).status_code == 302
+        document = LibraryDocument.objects.get(title=name)
+        assert document.extraction_status == "failed"
+        assert reason in document.extraction_error
+        material = add_material(library, title="Файл, який не читається", document=document)
+        assert "Файл, який не читається" in admin_client.get(material.url).content.decode()
+        assert admin_client.get(document.url).status_code == 200
 
     @override_settings(LIBRARY_MAX_UPLOAD_MB=1)
     def test_an_oversized_file_is_refused_and_the_limit_is_shown(self, admin_client):
@@ -405,6 +433,11 @@ class TestClubPrivacy:
         assert client.get(pdf_document.url).status_code in (302, 403)
         assert not DocumentDownload.objects.exists()
 
+    def test_the_club_collection_cannot_be_opened_while_it_holds_club_files(self, client, club_material, pdf_document):
+        pdf_document.refresh_from_db()
+        pdf_document.collection.view_restrictions.all().delete()
+        assert client.get(pdf_document.url).status_code == 302
+
     def test_the_media_folder_does_not_serve_documents(self, pdf_document):
         request = RequestFactory().get("/")
         for path in (pdf_document.file.name, f"x/../{pdf_document.file.name}", "document_previews/1.png"):
@@ -443,6 +476,63 @@ class TestClubPrivacy:
         assert pdf_document.collection == Collection.get_first_root_node()
         assert client.get(pdf_document.url).status_code == 200
 
+    def test_the_admin_cannot_move_a_club_file_out_of_the_club(self, admin_client, club_material, pdf_document):
+        response = admin_client.post(
+            reverse("wagtaildocs:edit", args=[pdf_document.pk]),
+            {"title": pdf_document.title, "collection": Collection.get_first_root_node().pk},
+        )
+        assert response.status_code == 200
+        assert response.context["form"].has_error("collection", code="club_file")
+        pdf_document.refresh_from_db()
+        assert pdf_document.collection.name == CLUB_COLLECTION_NAME
+        admin_client.logout()
+        response = admin_client.get(pdf_document.url)
+        assert response.status_code == 302 and "login" in response["Location"]
+
+    def test_the_bulk_move_to_a_collection_leaves_club_files_in_the_club(
+        self, admin_client, club_material, pdf_document
+    ):
+        public_file = LibraryDocumentFactory(collection=club_collection())  # not used by a club material
+        url = reverse("wagtail_bulk_action", args=["library", "librarydocument", "add_to_collection"])
+        response = admin_client.post(
+            f"{url}?id={pdf_document.pk}&id={public_file.pk}&next={reverse('wagtaildocs:index')}",
+            {"collection": Collection.get_first_root_node().pk},
+            follow=True,
+        )
+        assert response.status_code == 200
+        assert pdf_document.title in "".join(str(message) for message in response.context["messages"])
+        pdf_document.refresh_from_db()
+        public_file.refresh_from_db()
+        assert pdf_document.collection.name == CLUB_COLLECTION_NAME
+        assert public_file.collection == Collection.get_first_root_node()
+        admin_client.logout()
+        assert admin_client.get(pdf_document.url).status_code == 302
+
+    def test_no_save_takes_a_club_file_out_of_the_club(self, client, club_material, pdf_document):
+        pdf_document.collection = Collection.get_first_root_node()
+        pdf_document.save()
+        pdf_document.refresh_from_db()
+        assert pdf_document.collection.name == CLUB_COLLECTION_NAME
+        assert client.get(pdf_document.url).status_code == 302
+
+    def test_a_club_draft_closes_its_new_file_before_it_is_published(self, client, club_material, pdf_document):
+        new_file = LibraryDocumentFactory(title="Нова версія стратегії")
+        assert client.get(new_file.url).status_code == 200
+        club_material.document = new_file
+        club_material.save_revision()
+        new_file.refresh_from_db()
+        assert new_file.collection.name == CLUB_COLLECTION_NAME
+        assert client.get(new_file.url).status_code == 302
+        assert MaterialPage.objects.get(pk=club_material.pk).document == pdf_document  # the draft is not published
+
+    def test_a_public_draft_leaves_its_new_file_open(self, client, library, sections):
+        material = add_material(library, title="Відкритий посібник", sections=[sections["energy"]])
+        new_file = LibraryDocumentFactory()
+        material.document = new_file
+        material.save_revision()
+        new_file.refresh_from_db()
+        assert new_file.collection == Collection.get_first_root_node()
+
 
 class TestDownloads:
     def test_downloads_are_counted_by_day_without_who(self, client, library, pdf_document):
@@ -454,6 +544,12 @@ class TestDownloads:
         counter = DocumentDownload.objects.get()
         assert counter.count == 3
         assert {field.name for field in DocumentDownload._meta.get_fields()} == {"id", "document", "day", "count"}
+
+    def test_a_file_missing_from_storage_is_not_counted(self, client, library, pdf_document):
+        add_material(library, document=pdf_document)
+        pdf_document.file.storage.delete(pdf_document.file.name)
+        assert client.get(pdf_document.url).status_code == 404
+        assert not DocumentDownload.objects.exists()
 
     def test_editors_see_the_most_downloaded(self, admin_client, library):
         popular, rare = LibraryDocumentFactory(title="Популярний"), LibraryDocumentFactory(title="Рідкісний")
@@ -474,7 +570,43 @@ class TestDownloads:
         assert client.get(reverse("library_most_downloaded")).status_code in (302, 403)
 
 
-def bulk_materials(library, count, sections, speaker, document):
+def facet_values(sections, speakers, document, count, prefix):
+    """``count`` new sections, speakers, tags and documents for bulk materials to spread over."""
+    from taggit.models import Tag
+
+    files = LibraryDocument.objects.bulk_create(
+        # One stored file behind them all: the pages read only the documents' rows.
+        LibraryDocument(
+            title=f"Файл {prefix}{n}",
+            file=document.file.name,
+            file_size=document.file_size,
+            file_hash=f"{prefix}{n:039d}",
+            collection=document.collection,
+            extraction_status="done",
+        )
+        for n in range(count)
+    )
+    return {
+        "sections": bulk_pages(
+            sections["energy"].get_parent(),
+            SectionPage,
+            count,
+            f"rozdil-{prefix}",
+            summary="Розділ для масових матеріалів.",
+            order=lambda page: 100 + page.pk,
+        ),
+        "speakers": bulk_pages(speakers["olena"].get_parent(), SpeakerPage, count, f"spiker-{prefix}"),
+        "tags": Tag.objects.bulk_create(Tag(name=f"тема {prefix}{n}", slug=f"tema-{prefix}{n}") for n in range(count)),
+        "documents": files,
+    }
+
+
+def bulk_materials(library, count, values):
+    """``count`` materials, each with a speaker, a document, two sections and two tags of ``values`` in turn."""
+
+    def nth(name, page, step=0):
+        return values[name][(page.pk + step) % len(values[name])]
+
     pages = bulk_pages(
         library,
         MaterialPage,
@@ -483,26 +615,23 @@ def bulk_materials(library, count, sections, speaker, document):
         summary="Масово.",
         kind=lambda page: list(MaterialKind.values)[page.pk % 7],
         year=lambda page: 2020 + page.pk % 6,
-        document=document,
-        speaker=speaker,
+        document_id=lambda page: nth("documents", page).pk,
+        speaker_id=lambda page: nth("speakers", page).pk,
     )
-    bulk_relate(MaterialPage, "sections", pages, sections)
+    bulk_relate(MaterialPage, "sections", pages, lambda page: {nth("sections", page), nth("sections", page, 1)})
     MaterialTag.objects.bulk_create(
-        MaterialTag(content_object_id=page.pk, tag=tag) for page in pages for tag in tags_for_bulk()
+        MaterialTag(content_object_id=page.pk, tag=tag)
+        for page in pages
+        for tag in {nth("tags", page), nth("tags", page, 2)}
     )
-
-
-def tags_for_bulk():
-    from taggit.models import Tag
-
-    return [
-        Tag.objects.get_or_create(name=name, defaults={"slug": slug})[0]
-        for name, slug in (("котельні", "котельні"), ("гранти", "гранти"))
-    ]
 
 
 class TestQueryBounds:
-    """The listing, a material, a section and a speaker cost the same with 20 materials as with 2,000."""
+    """The listing, a material, a section and a speaker cost the same with 20 materials as with 2,000.
+
+    The materials spread over 5 speakers, documents, sections and tags at 20, over 50 at 2,000:
+    a query for each facet value (or each section or speaker shown) would show as a difference.
+    """
 
     def measure(self, client, urls):
         counts = {}
@@ -514,29 +643,59 @@ class TestQueryBounds:
         return counts
 
     def test_query_counts_do_not_grow_with_materials(self, client, library, sections, speakers, pdf_document):
-        energy, grants = sections["energy"], sections["grants"]
+        energy = sections["energy"]
         target = add_material(
             library, title="Ціль", slug="target", document=pdf_document, sections=[energy], speaker=speakers["olena"]
         )
         target.tags.add("котельні")
         target.save()
+        values = facet_values(sections, speakers, pdf_document, 5, "a")
+        bulk_materials(library, 19, values)
+        section, speaker, tag = values["sections"][0], values["speakers"][0], values["tags"][0]
+        year = MaterialPage.objects.filter(speaker_id=speaker.pk).values_list("year", flat=True).first()
+        filtered = [
+            f"/library/?section={section.slug}&tag={tag.slug}",
+            f"/library/?speaker={speaker.slug}&year={year}&language=uk",
+        ]
+        for url in filtered:  # the same items at both sizes would prove little: these find some
+            assert titles_in_order(client.get(url).content.decode()), url
         urls = [
             "/library/",
-            "/library/?section=enerhetychna-stiikist&kind=guide&tag=котельні",
-            f"/library/?speaker={speakers['olena'].slug}&year=2024&language=uk",
+            *filtered,
             "/library/?page=3",
             target.url,
             energy.url,
+            section.url,
             speakers["olena"].url,
+            speaker.url,
             "/sections/",
+            "/speakers/",
         ]
-        bulk_materials(library, 19, [energy, grants], speakers["olena"], pdf_document)
         with_twenty = self.measure(client, urls)
-        bulk_materials(library, 1980, [energy, grants], speakers["olena"], pdf_document)
+        more = facet_values(sections, speakers, pdf_document, 45, "b")
+        bulk_materials(library, 1980, {name: values[name] + more[name] for name in values})
         assert MaterialPage.objects.count() == 2000
+        assert LibraryDocument.objects.filter(materials__isnull=False).distinct().count() == 51
         with_two_thousand = self.measure(client, urls)
         assert with_two_thousand == with_twenty
         assert max(with_twenty.values()) <= 40
+
+
+class TestPreviews:
+    def test_a_preview_missing_from_storage_is_not_found(self, client, pdf_document):
+        pdf_document.refresh_from_db()
+        url = pdf_document.get_preview_url()
+        assert client.get(url).status_code == 200
+        pdf_document.preview.storage.delete(pdf_document.preview.name)
+        assert client.get(url).status_code == 404
+
+    def test_deleting_a_document_deletes_its_preview(self, pdf_document, django_capture_on_commit_callbacks):
+        pdf_document.refresh_from_db()
+        storage, name = pdf_document.preview.storage, pdf_document.preview.name
+        assert storage.exists(name)
+        with django_capture_on_commit_callbacks(execute=True):
+            pdf_document.delete()
+        assert not storage.exists(name)
 
 
 class TestEditorsSeeTheExtraction:
@@ -545,10 +704,19 @@ class TestEditorsSeeTheExtraction:
         failed.refresh_from_db()
         html = admin_client.get(reverse("wagtaildocs:edit", args=[failed.pk])).content.decode()
         assert "Не вдалося прочитати текст" in html
-        assert failed.extraction_error in html
+        assert failed.extraction_error.startswith("The file is damaged:")
+        assert "Файл пошкоджено:" in html
         read = LibraryDocumentFactory()
         html = admin_client.get(reverse("wagtaildocs:edit", args=[read.pk])).content.decode()
         assert "Текст файлу прочитано для пошуку" in html
+
+    def test_the_reason_is_in_the_editors_language(self, admin_client):
+        bomb = LibraryDocumentFactory(file__filename="bomba.docx", file__data=zip_bomb_docx(unpacked_megabytes=5))
+        bomb.refresh_from_db()
+        assert "decompression bomb" in bomb.extraction_error  # stored in English
+        html = admin_client.get(reverse("wagtaildocs:edit", args=[bomb.pk])).content.decode()
+        assert "Частина файлу (word/document.xml) розпаковується" in html
+        assert "decompression bomb" not in html
 
 
 class TestEditing(WagtailPageTestCase):
@@ -610,6 +778,17 @@ class TestEditing(WagtailPageTestCase):
         self.client.post(f"/admin/pages/{material.pk}/edit/preview/", self.form_data(title="Чернетка з розділом"))
         html = self.client.get(f"/admin/pages/{material.pk}/edit/preview/").content.decode()
         assert "Чернетка з розділом" in html and "Енергетична стійкість" in html
+
+    def test_a_club_draft_saved_in_the_admin_closes_the_file_it_newly_chooses(self):
+        material = MaterialPageFactory(parent=self.library, document=self.document, sections=[self.club])
+        new_file = LibraryDocumentFactory(title="Нова версія")
+        data = self.form_data(slug=material.slug, document=new_file.pk)
+        data["sections"] = [self.club.pk]
+        response = self.client.post(reverse("wagtailadmin_pages:edit", args=[material.pk]), data)
+        assert response.status_code == 302
+        new_file.refresh_from_db()
+        assert new_file.collection.name == CLUB_COLLECTION_NAME
+        assert MaterialPage.objects.get(pk=material.pk).has_unpublished_changes  # saved as a draft only
 
     def test_the_sections_offered_are_of_the_material_language(self):
         response = self.client.get(reverse("wagtailadmin_pages:add", args=["library", "materialpage", self.library.pk]))

@@ -6,7 +6,9 @@ Manifest columns: file, title, kind, sections (slugs), speaker (slug), language,
 (sections and tags separated by ";" or ","; an optional summary column). Without a manifest
 every allowed file in the folder becomes a material titled from the document itself or
 its file name. A file already in the warehouse (same content) is skipped, so the command
-may run again over the same folder; a bad row is reported by its line number and skipped.
+may run again over the same folder; a bad row is reported by its line number and skipped,
+as is any file that cannot be imported; files of the folder the manifest does not name are
+listed and left alone.
 """
 
 from dataclasses import dataclass, field
@@ -19,6 +21,8 @@ from django.utils import timezone
 
 from home.importing import Progress, read_csv
 from home.site_setup import sync_language_trees
+from library.filetypes import check_size
+from library.forms import max_upload_size
 from library.importing import (
     content_hash,
     find_document,
@@ -77,7 +81,7 @@ class Command(BaseCommand):
             raise CommandError(f"{folder} is not a folder.")
         self.verbosity = options["verbosity"]
         self.library = self._library(library)
-        self.created, self.skipped, self.failed = [], [], []
+        self.created, self.skipped, self.failed, self.unlisted = [], [], [], []
 
         entries = self._entries_from_manifest(folder, manifest) if manifest else self._entries_from_folder(folder)
         progress = Progress(self.stderr, len(entries))
@@ -89,6 +93,8 @@ class Command(BaseCommand):
             except (BadRow, ValidationError) as error:
                 message = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
                 self.failed.append(f"{entry.where}: {message}")
+            except Exception as error:  # one file that cannot be read or stored (OSError...) stops no other
+                self.failed.append(f"{entry.where}: {type(error).__name__}: {error}")
         progress.done()
         if self.created:
             sync_language_trees()  # English visitors see the new materials, marked untranslated
@@ -101,26 +107,35 @@ class Command(BaseCommand):
             raise CommandError("There is no library page yet: create it in the admin (or run `make demo`).")
         return library
 
-    def _entries_from_folder(self, folder):
+    def _files_in(self, folder):
+        """The folder's files, hidden ones left out."""
         return [
-            Entry(path=path)
+            path
             for path in sorted(folder.rglob("*"))
             if path.is_file() and not any(part.startswith(".") for part in path.relative_to(folder).parts)
         ]
 
+    def _entries_from_folder(self, folder):
+        return [Entry(path=path) for path in self._files_in(folder)]
+
     def _entries_from_manifest(self, folder, manifest):
         if not manifest.is_file():
             raise CommandError(f"{manifest} is not a file.")
-        entries = []
         try:
+            # read_csv says why in a ValueError: a missing column, a cell too long, a workbook instead of a CSV.
             rows = list(read_csv(manifest.read_bytes(), required=["file"]))
         except ValueError as error:
             raise CommandError(f"{manifest.name}: {error}; the columns are {', '.join(COLUMNS)}.") from None
+        entries = []
         for line, row in rows:
             try:
                 entries.append(self._entry(folder, line, row))
             except BadRow as error:
                 self.failed.append(f"line {line}: {error}")
+        named = {(folder / row.get("file", "")).resolve() for _line, row in rows} | {manifest.resolve()}
+        self.unlisted = [
+            str(path.relative_to(folder)) for path in self._files_in(folder) if path.resolve() not in named
+        ]
         return entries
 
     def _entry(self, folder, line, row):
@@ -156,6 +171,7 @@ class Command(BaseCommand):
         return entry
 
     def _import(self, entry):
+        check_size(entry.path.stat().st_size, max_upload_size())  # before the whole file is read into memory
         content = entry.path.read_bytes()
         existing = find_document(content_hash(content))
         if existing is not None and existing.materials.exists():
@@ -185,7 +201,13 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Created {len(self.created)}, skipped {len(self.skipped)} (already there), failed {len(self.failed)}."
         )
-        for heading, lines in (("Created", self.created), ("Skipped", self.skipped), ("Failed", self.failed)):
+        sections = (
+            ("Created", self.created),
+            ("Skipped", self.skipped),
+            ("Failed", self.failed),
+            ("Not in the manifest, left alone", self.unlisted),
+        )
+        for heading, lines in sections:
             if lines and (heading != "Created" or self.verbosity > 1):
                 self.stdout.write(f"{heading}:")
                 for line in lines:

@@ -4,15 +4,15 @@ from django.utils.translation import ngettext
 
 from sections.holdings import Holding
 
-from .models import ACTIVE_STATUSES, CATEGORY_SECTION_ICONS, NeedIndexPage, NeedPage, localize_communities
+from .models import ACTIVE_STATUSES, CATEGORY_SECTION_SLUGS, NeedIndexPage, NeedPage, for_listing
 
 PREVIEW_SIZE = 6
 
 
-def _section_icon():
-    """The icon of the section a need's category belongs to, as an expression on needs."""
+def _section_slug():
+    """The slug of the section a need's category belongs to, as an expression on needs."""
     return Case(
-        *[When(category=category, then=Value(icon)) for category, icon in CATEGORY_SECTION_ICONS.items()],
+        *[When(category=category, then=Value(slug)) for category, slug in CATEGORY_SECTION_SLUGS.items()],
         default=Value(""),
         output_field=CharField(),
     )
@@ -28,8 +28,8 @@ class SectionNeeds(Holding):
         needs = (
             NeedPage.objects.live()
             .filter(locale_id=OuterRef("locale_id"), status__in=ACTIVE_STATUSES)
-            .annotate(section_icon=_section_icon())
-            .filter(section_icon=OuterRef("icon"))
+            .annotate(section_slug=_section_slug())
+            .filter(section_slug=OuterRef("slug"))
             .order_by()
             .values("locale_id")
             .annotate(total=Count("pk"))
@@ -41,7 +41,7 @@ class SectionNeeds(Holding):
         return ngettext("%(count)d open need", "%(count)d open needs", count) % {"count": count}
 
     def get_context(self, page, request):
-        categories = [category for category, icon in CATEGORY_SECTION_ICONS.items() if icon == page.icon]
+        categories = [category for category, slug in CATEGORY_SECTION_SLUGS.items() if slug == page.slug]
         if not categories:
             return {"needs": []}
         needs = (
@@ -51,7 +51,9 @@ class SectionNeeds(Holding):
         )
         board = NeedIndexPage.objects.live().filter(locale_id=page.locale_id).first()
         return {
-            "needs": localize_communities(list(needs.board_order()[:PREVIEW_SIZE]), page.locale_id),
+            "needs": for_listing(
+                list(needs.board_order()[:PREVIEW_SIZE]), page.locale_id, sections=dict.fromkeys(categories, page)
+            ),
             "total": needs.count(),
             "board": board,
             "category": categories[0],

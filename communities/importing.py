@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from wagtail.models import Locale
 
+from home.importing import read_csv
+
 from .katotth import Oblast, normalize_code
 from .models import Community, CommunityKind
 
@@ -19,6 +21,11 @@ KIND_WORDS = {"міська": "city", "селищна": "settlement", "сіль�
 
 class BadRow(Exception):
     pass
+
+
+def read_rows(raw):
+    """The file's rows as (line number, row), or ValueError saying why the file cannot be read."""
+    return list(read_csv(raw, required=COLUMNS))
 
 
 def _labels(choices):

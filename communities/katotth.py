@@ -1,7 +1,13 @@
-"""Oblasts and the KATOTTH codes of communities (Кодифікатор адміністративно-територіальних одиниць).
+"""Oblasts and the KATOTTH codes of communities (Кодифікатор адміністративно-територіальних одиниць
+та територій територіальних громад, order of the Ministry for Communities and Territories No. 290 of
+26 November 2020).
 
-A KATOTTH code is "UA" and 17 digits; its first two digits name the oblast (or Kyiv,
-Sevastopol, Crimea), so a code that disagrees with its community's oblast is an error.
+A code is "UA" and 17 digits, UA ОО РР ГГГ ППП ММ УУУУУ: the first-level unit (oblast, Crimea, or
+Kyiv and Sevastopol, the cities with special status), the raion, the hromada, the settlement,
+the city district, then a five-digit number of the unit. A hromada's own code (category Н) has
+its raion and hromada and zeros for the settlement and the district, e.g. UA 05 02 003 000 00 31571;
+Kyiv and Sevastopol are each one community, named by the city's first-level code (category К),
+e.g. UA 80 00 000 000 00 93317. Settlements, raions, oblasts and city districts are not communities.
 """
 
 import re
@@ -43,6 +49,9 @@ class Oblast(models.TextChoices):
     SEVASTOPOL = "sevastopol", _("Sevastopol")
 
 
+#: The cities with special status: the city's own code is the community's.
+CITY_CODES = ("80", "85")
+
 OBLAST_CODES = {
     Oblast.CRIMEA: "01",
     Oblast.VINNYTSIA: "05",
@@ -80,6 +89,27 @@ def normalize_code(value):
     return value.replace("У", "U").replace("А", "A")
 
 
+def is_community_level(code):
+    """Whether a well-formed code names a community, not a larger or a smaller unit."""
+    first_level, raion, hromada, settlement_and_district = code[2:4], code[4:6], code[6:9], code[9:14]
+    if first_level in CITY_CODES:
+        return raion + hromada + settlement_and_district == "0" * 10
+    return raion != "00" and hromada != "000" and settlement_and_district == "00000"
+
+
+class KatotthCodeField(models.CharField):
+    """A code as the register writes it; the form takes it as people type it ("ua 0502 0030 …")."""
+
+    #: Room for a code typed with spaces between its groups.
+    TYPED_LENGTH = 40
+
+    def to_python(self, value):
+        return normalize_code(super().to_python(value))
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"max_length": self.TYPED_LENGTH, **kwargs})
+
+
 def validate_code(value):
     if not CODE_PATTERN.match(value or ""):
         raise ValidationError(
@@ -90,6 +120,15 @@ def validate_code(value):
             _("The code's first two digits (%(digits)s) name no oblast."),
             params={"digits": value[2:4]},
             code="katotth_oblast",
+        )
+    if not is_community_level(value):
+        raise ValidationError(
+            _(
+                "This is the code of an oblast, a raion, a settlement or a city district, not of a community: "
+                "a community's code has its raion and community digits, then five zeros before the last five "
+                "digits, e.g. UA05020030000031571."
+            ),
+            code="katotth_level",
         )
 
 

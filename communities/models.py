@@ -1,6 +1,9 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -14,15 +17,25 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from home.models import BasePage, ContentPage
 from home.translation import in_language
-from sections.models import SectionIcon
+from sections.models import SectionPage
 
-from .katotth import Oblast, normalize_code, validate_code, validate_code_in_oblast
+from .katotth import KatotthCodeField, Oblast, normalize_code, validate_code, validate_code_in_oblast
+from .text import xml_safe
 
 
 class CommunityKind(models.TextChoices):
     CITY = "city", _("City hromada")
     SETTLEMENT = "settlement", _("Settlement hromada")
     VILLAGE = "village", _("Village hromada")
+
+
+class CommunityQuerySet(models.QuerySet):
+    def shown_in(self, locale_id):
+        """Each community once, in the language of ``locale_id`` or, while it has no translation
+        there, in the source language: the site shows untranslated content in Ukrainian, never a 404."""
+        translated = self.model.objects.filter(locale_id=locale_id).values("translation_key")
+        untranslated_source = Q(locale__language_code=settings.LANGUAGE_CODE) & ~Q(translation_key__in=translated)
+        return self.filter(Q(locale_id=locale_id) | untranslated_source)
 
 
 class Community(TranslatableMixin, index.Indexed, models.Model):
@@ -32,12 +45,14 @@ class Community(TranslatableMixin, index.Indexed, models.Model):
     oblast = models.CharField(_("oblast"), max_length=20, choices=Oblast.choices)
     kind = models.CharField(_("kind"), max_length=20, choices=CommunityKind.choices)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
-    code = models.CharField(
+    code = KatotthCodeField(
         _("KATOTTH code"),
         max_length=19,
         validators=[validate_code],
         help_text=_("From the national register of communities, e.g. UA05020030000031571."),
     )
+
+    objects = CommunityQuerySet.as_manager()
 
     panels = [
         FieldPanel("name"),
@@ -68,10 +83,6 @@ class Community(TranslatableMixin, index.Indexed, models.Model):
     def __str__(self):
         return self.name
 
-    def clean_fields(self, exclude=None):
-        self.code = normalize_code(self.code)  # before the field's own format check
-        super().clean_fields(exclude=exclude)
-
     def clean(self):
         super().clean()
         if self.oblast and self.code:
@@ -95,15 +106,17 @@ class NeedCategory(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-#: The thematic section where a category's open needs show, known by the section's icon.
-CATEGORY_SECTION_ICONS = {
-    NeedCategory.ENERGY: SectionIcon.BOLT,
-    NeedCategory.MEDICAL: SectionIcon.HEALTH,
-    NeedCategory.WATER: SectionIcon.WATER,
-    NeedCategory.SHELTER: SectionIcon.SAFETY,
-    NeedCategory.EQUIPMENT: SectionIcon.INFRASTRUCTURE,
-    NeedCategory.EDUCATION: SectionIcon.EDUCATION,
-    NeedCategory.PSYCHOLOGICAL: SectionIcon.WELLBEING,
+#: The section where a category's open needs show, known by the section's slug. The slug is the
+#: section's address, the same in every language (a synchronised field), and editors keep it so that
+#: links keep working; the icon, which they may change for looks, would unlink a category silently.
+CATEGORY_SECTION_SLUGS = {
+    NeedCategory.ENERGY: "enerhetychna-stiikist",
+    NeedCategory.MEDICAL: "okhorona-zdorovia",
+    NeedCategory.WATER: "vodopostachannia-ta-vodovidvedennia",
+    NeedCategory.SHELTER: "bezpeka-ta-tsyvilnyi-zakhyst",
+    NeedCategory.EQUIPMENT: "vidnovlennia-infrastruktury",
+    NeedCategory.EDUCATION: "osvita",
+    NeedCategory.PSYCHOLOGICAL: "samovidnovlennia",
 }
 
 
@@ -158,10 +171,35 @@ class NeedPageQuerySet(PageQuerySet):
 
 
 def localize_communities(needs, locale_id):
-    """Gives each need ``community_shown``, its community in the listing's language: one query in all."""
+    """Gives each need ``community_shown``, its community in the listing's language (else the source
+    community, the one relations point at): one query in all."""
     localized = in_language(Community, {need.community.translation_key for need in needs}, locale_id)
     for need in needs:
         need.community_shown = localized.get(need.community.translation_key, need.community)
+    return needs
+
+
+def category_sections(locale_id):
+    """Each category's section where there is one, in the language of ``locale_id`` or else in the source's."""
+    sections = (
+        SectionPage.objects.live()
+        .filter(slug__in=CATEGORY_SECTION_SLUGS.values())
+        .filter(Q(locale_id=locale_id) | Q(locale__language_code=settings.LANGUAGE_CODE))
+        .order_by(Case(When(locale_id=locale_id, then=Value(0)), default=Value(1)))
+    )
+    by_slug = {}
+    for section in sections:
+        by_slug.setdefault(section.slug, section)
+    return {category: by_slug[slug] for category, slug in CATEGORY_SECTION_SLUGS.items() if slug in by_slug}
+
+
+def for_listing(needs, locale_id, sections=None):
+    """Gives each need of a listing ``community_shown`` and ``category_section`` (None when its
+    category has no section): two queries in all, one when the caller knows the ``sections``."""
+    if sections is None:
+        sections = category_sections(locale_id)
+    for need in localize_communities(needs, locale_id):
+        need.category_section = sections.get(need.category)
     return needs
 
 
@@ -199,7 +237,14 @@ class NeedIndexPage(RoutablePageMixin, ContentPage):
         from .board import NeedBoard
         from .export import needs_csv
 
-        return needs_csv(NeedBoard(self, request, paginate=False), request)
+        return needs_csv(NeedBoard(self, request), request)
+
+    @path("export/xlsx/")
+    def export_xlsx(self, request):
+        from .board import NeedBoard
+        from .export import needs_xlsx
+
+        return needs_xlsx(NeedBoard(self, request), request)
 
     @path("communities/")
     def communities(self, request):
@@ -213,19 +258,21 @@ class NeedIndexPage(RoutablePageMixin, ContentPage):
 
     @re_path(r"^communities/(?P<code>[A-Za-z0-9]{1,40})/$")
     def community(self, request, code):
-        from django.http import Http404
-
-        community = Community.objects.filter(locale_id=self.locale_id, code=normalize_code(code)).first()
+        community = Community.objects.shown_in(self.locale_id).filter(code=normalize_code(code)).first()
         if community is None:
             raise Http404
-        needs = self.needs().filter(community__translation_key=community.translation_key).board_order()
-        needs = localize_communities(list(needs.select_related("community")), self.locale_id)
+        needs = self.needs().filter(community__translation_key=community.translation_key)
+        page_obj = Paginator(needs.select_related("community").board_order(), self.per_page).get_page(
+            request.GET.get("page")
+        )
+        needs = for_listing(list(page_obj.object_list), self.locale_id)
         return self.render(
             request,
             context_overrides={
                 "community": community,
-                "active_needs": [n for n in needs if n.status in ACTIVE_STATUSES],
-                "past_needs": [n for n in needs if n.status not in ACTIVE_STATUSES],
+                "page_obj": page_obj,
+                "active_needs": [need for need in needs if need.is_active],
+                "past_needs": [need for need in needs if not need.is_active],
             },
             template="pages/community_page.html",
         )
@@ -313,7 +360,12 @@ class NeedPage(BasePage):
         verbose_name_plural = _("needs")
         indexes = [models.Index(fields=["status", "urgency"])]
 
+    #: What editors paste from Word and may carry control characters that the feed cannot.
+    pasted_text_fields = ("title", "description", "quantity", "contact_name", "contact_role")
+
     def save(self, *args, **kwargs):
+        for name in self.pasted_text_fields:
+            setattr(self, name, xml_safe(getattr(self, name)))
         # The date of the last status change follows the status, unless the editor set it.
         if self.pk:
             previous = NeedPage.objects.filter(pk=self.pk).values_list("status", "status_changed_on").first()
@@ -346,6 +398,7 @@ class NeedPage(BasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["need_community"] = self.get_community()
+        context["category_section"] = category_sections(self.locale_id).get(self.category)
         context["show_contact"] = self.contact_shown_to(request.user)
         context["updates_newest_first"] = sorted(self.updates, key=lambda block: block.value["date"], reverse=True)
         return context

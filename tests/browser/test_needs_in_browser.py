@@ -1,4 +1,4 @@
-"""The needs board in a real browser: phone layout and filters without JavaScript."""
+"""The needs board in a real browser: phone layout, filters without JavaScript, the English side."""
 
 import pytest
 
@@ -37,7 +37,15 @@ def site(live_server):
 
 @pytest.mark.parametrize(
     "path",
-    ["/needs/", "/en/needs/", "/needs/heneratory/", "/needs/communities/", "/needs/communities/UA63120150000012345/"],
+    [
+        "/needs/",
+        "/en/needs/",
+        "/needs/heneratory/",
+        "/needs/communities/",
+        "/needs/communities/UA63120150000012345/",
+        "/en/needs/communities/",
+        "/en/needs/communities/UA63120150000012345/",
+    ],
 )
 def test_nothing_overflows_a_phone_screen(site, phone, path):
     assert_fits_the_phone(phone, site + path)
@@ -58,3 +66,13 @@ def test_on_a_phone_the_oblasts_fold_away_so_the_needs_come_first(site, phone):
     assert phone.locator("details.oblasts").evaluate("details => details.open") is False
     phone.get_by_text("Відкриті потреби за областями").click()
     assert phone.locator("details.oblasts").evaluate("details => details.open") is True
+
+
+def test_an_english_visitor_reaches_a_community_that_has_no_english_copy(site, without_javascript):
+    page = without_javascript
+    page.goto(site + "/en/needs/heneratory/")
+    page.get_by_role("link", name="Мереф’янська міська територіальна громада Харківського району").click()
+    page.wait_for_url("**/en/needs/communities/UA63120150000012345/")
+    assert page.get_by_role("heading", level=1).inner_text() == (
+        "Мереф’янська міська територіальна громада Харківського району"
+    )

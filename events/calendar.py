@@ -3,6 +3,8 @@
 Each event keeps one UID for ever (its translation key: the same in both languages), and its
 SEQUENCE grows with every published revision, so calendars update the event instead of
 adding it again. Join links stay on the event's page, where they show shortly before the start.
+Times are Kyiv wall-clock times under a VTIMEZONE of two yearly rules; an event without an end
+lasts OPEN_ENDED_DURATION, as everywhere on the site.
 """
 
 import datetime
@@ -12,14 +14,40 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 
-from .timing import KYIV, in_kyiv
+from .timing import KYIV, effective_end, in_kyiv
 
 UID_DOMAIN = "events.rishennia"
 #: Feeds carry the past year and everything ahead: enough for a calendar, bounded however long the platform runs.
 FEED_HISTORY = datetime.timedelta(days=366)
 GOOGLE_TEMPLATE_URL = "https://calendar.google.com/calendar/render"
+
+
+def kyiv_timezone():
+    """Europe/Kyiv as Outlook, Google and Apple all read it: summer time from the last Sunday of March
+    (03:00 → 04:00) to the last Sunday of October (04:00 → 03:00), as yearly rules.
+
+    icalendar's own VTIMEZONE lists every change as a date of its own, which Outlook desktop mishandles.
+    The rules are the ones Ukraine has kept since the autumn of 1996; the feeds carry no earlier event.
+    """
+    summer = TimezoneDaylight()
+    summer.add("tzname", "EEST")
+    summer.add("dtstart", datetime.datetime(1997, 3, 30, 3, 0))
+    summer.add("tzoffsetfrom", datetime.timedelta(hours=2))
+    summer.add("tzoffsetto", datetime.timedelta(hours=3))
+    summer.add("rrule", {"freq": "yearly", "bymonth": 3, "byday": "-1su"})
+    winter = TimezoneStandard()
+    winter.add("tzname", "EET")
+    winter.add("dtstart", datetime.datetime(1996, 10, 27, 4, 0))
+    winter.add("tzoffsetfrom", datetime.timedelta(hours=3))
+    winter.add("tzoffsetto", datetime.timedelta(hours=2))
+    winter.add("rrule", {"freq": "yearly", "bymonth": 10, "byday": "-1su"})
+    zone = Timezone()
+    zone.add("tzid", str(KYIV))
+    zone.add_component(summer)
+    zone.add_component(winter)
+    return zone
 
 
 def event_uid(event):
@@ -42,14 +70,12 @@ def _vevent(event, request):
     vevent.add("description", _description(event, url))
     vevent.add("url", url)
     vevent.add("dtstart", in_kyiv(event.start))
-    if event.end:
-        vevent.add("dtend", in_kyiv(event.end))
+    vevent.add("dtend", in_kyiv(effective_end(event.start, event.end)))
     vevent.add("location", event.place or url)
     return vevent
 
 
 def build_calendar(events, request, name):
-    events = list(events)
     calendar = Calendar()
     calendar.add("prodid", f"-//{settings.WAGTAIL_SITE_NAME}//{request.LANGUAGE_CODE}")
     calendar.add("version", "2.0")
@@ -57,11 +83,9 @@ def build_calendar(events, request, name):
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", str(KYIV))
+    calendar.add_component(kyiv_timezone())
     for event in events:
         calendar.add_component(_vevent(event, request))
-    # The zone's rules from a year before the first event: enough for every calendar, far shorter than since 1970.
-    first = min((in_kyiv(event.start).date() for event in events), default=timezone.localdate())
-    calendar.add_missing_timezones(first_date=first.replace(year=first.year - 1, month=1, day=1))
     return calendar
 
 
@@ -78,8 +102,8 @@ def calendar_feed(index, request):
 
     from .models import EventPage
 
-    events = EventPage.objects.descendant_of(index).live().filter(members_only=False)
-    events = events.filter(start__gte=timezone.now() - FEED_HISTORY)
+    # Calendars fetch the feed without a login: what anyone may see.
+    events = EventPage.objects.descendant_of(index).visible_to().filter(start__gte=timezone.now() - FEED_HISTORY)
     name = f"{_('Solutions Supermarket for Communities')}: {_('events')}"
     slug = request.GET.get("section", "")
     if slug:
@@ -102,7 +126,7 @@ def event_file(event, request):
 
 def google_calendar_url(event, request):
     """Google Calendar's "add event" form, filled in."""
-    end = event.end or event.start + datetime.timedelta(hours=1)
+    end = effective_end(event.start, event.end)
     utc = "%Y%m%dT%H%M%SZ"
     params = {
         "action": "TEMPLATE",

@@ -1,5 +1,5 @@
 """Events over 2025 and 2026: past ones with recordings and attendance, upcoming ones with join links,
-the club's weekly meeting and a monthly donors' hour as series.
+and series: the club's weekly meeting, the League's open weekly workshop and a monthly donors' hour.
 
 Upcoming events in ``demo_data/events_*.json`` are given in days from the day of loading,
 so the calendar has a future whenever the demo is loaded.
@@ -20,8 +20,8 @@ from home.translation import translate_page
 from sections.models import SectionIndexPage, SectionPage
 from speakers.models import SpeakerIndexPage, SpeakerPage
 
-from .models import EventIndexPage, EventPage, EventSeriesPage
-from .timing import in_kyiv, kyiv_datetime
+from .models import EventIndexPage, EventPage, EventSeriesPage, free_slug
+from .timing import in_kyiv, kyiv_datetime, later_by
 
 DATA_DIR = Path(__file__).parent / "demo_data"
 SLUG_LENGTH = 70
@@ -65,16 +65,12 @@ def _programme(text, items):
 
 
 def _slug(title, start, taken):
-    base = slug = f"{latin_slug(title)[:SLUG_LENGTH].rstrip('-')}-{in_kyiv(start):%Y-%m-%d}"
-    number = 2
-    while slug in taken:
-        slug, number = f"{base}-{number}", number + 1
-    return slug
+    return free_slug(f"{latin_slug(title)[:SLUG_LENGTH].rstrip('-')}-{in_kyiv(start):%Y-%m-%d}", taken)
 
 
 def _event(item, start, slug, now, sections_by_title, speakers_by_name):
     text = BilingualText()
-    end = start + datetime.timedelta(minutes=item["duration_minutes"])
+    end = later_by(start, datetime.timedelta(minutes=item["duration_minutes"]))
     page = EventPage(
         slug=slug,
         title=text.uk(item["title"]),
@@ -163,7 +159,9 @@ def load_events(home, log):
         series, text = _series(item, sections_by_title, speakers_by_name)
         if series.slug in existing_series:
             continue
-        publish_translated(index, series, text)  # publishing creates the series' events
+        publish_translated(index, series, text)
+        # Publishing queues the making of the events; made here and now, whatever the queue (it is safe to repeat).
+        series.update_events()
         _fill_series_events(series, text, item, now, locales)
         log(f"  {series.title}: {EventPage.objects.child_of(series).count()} events.")
 

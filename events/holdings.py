@@ -22,8 +22,8 @@ class HeldEvents(Holding):
 
     def count(self):
         upcoming = (
-            EventPage.objects.live()
-            .filter(locale_id=OuterRef("locale_id"), members_only=False, **{self.relation: OuterRef("translation_key")})
+            EventPage.objects.visible_to()  # the card is the same for everyone
+            .filter(locale_id=OuterRef("locale_id"), **{self.relation: OuterRef("translation_key")})
             .upcoming()
             .order_by()
             .values("locale_id")

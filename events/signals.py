@@ -1,16 +1,16 @@
-from django.conf import settings
 from django.dispatch import receiver
 from wagtail.signals import page_published
 
-from home.site_setup import sync_language_trees
-
-from .models import EventSeriesPage
+from .models import EventPage, EventSeriesPage
+from .tasks import find_recording_embed, update_series_events
 
 
 @receiver(page_published, sender=EventSeriesPage)
-def create_the_series_events(sender, instance, **kwargs):
-    # Only the source language creates events; its translations get theirs by synchronisation.
-    if instance.alias_of_id or instance.locale.language_code != settings.LANGUAGE_CODE:
-        return
-    if instance.create_events():
-        sync_language_trees()
+def update_the_series_events(sender, instance, **kwargs):
+    update_series_events.enqueue(instance.pk)
+
+
+@receiver(page_published, sender=EventPage)
+def find_the_recording_player(sender, instance, **kwargs):
+    if instance.recording_url and not instance.alias_of_id:
+        find_recording_embed.enqueue(instance.recording_url)

@@ -2,11 +2,15 @@
 ("551 events, 46 communities on average"), over a period and optionally for one section.
 
 Only events of the source language count, so a translated event is not counted twice. The
-average is over the events whose communities were recorded, and says how many those are.
+average is over the events whose communities were recorded, and says how many those are; it is
+rounded half up, as people round: 46.5 is 47 (Python's round() gives 46). Every month of the period has its
+row and its bar, a month without events too.
 """
 
 import datetime
+import math
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db.models import Count, Q, Sum
@@ -18,6 +22,8 @@ from .models import EventPage
 from .timing import KYIV, kyiv_datetime
 
 CHART_WIDTH, CHART_HEIGHT, CHART_PADDING = 720, 240, 32
+#: Beyond this many months, only every second (third…) bar is labelled, so that labels do not overlap.
+CHART_LABELS = 24
 
 
 @dataclass
@@ -28,23 +34,36 @@ class Row:
     communities_total: int
     reported: int  # events whose communities were recorded
 
+    @classmethod
+    def of(cls, label, counts):
+        return cls(label, counts["events"], counts["participants"], counts["communities_total"], counts["reported"])
+
     @property
     def average_communities(self):
-        return round(self.communities_total / self.reported) if self.reported else None
+        if not self.reported:
+            return None
+        return int((Decimal(self.communities_total) / self.reported).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def months_of(date_from, date_to):
+    """The first day of every month from ``date_from``'s to ``date_to``'s."""
+    month = date_from.replace(day=1)
+    while month <= date_to:
+        yield month
+        month = (month + datetime.timedelta(days=31)).replace(day=1)
+
+
+def _counts():
+    return {
+        "events": Count("pk", distinct=True),
+        "participants": Sum("participants", default=0),
+        "communities_total": Sum("communities", default=0),
+        "reported": Count("pk", filter=Q(communities__isnull=False), distinct=True),
+    }
 
 
 def _rows(queryset, key_field):
-    return (
-        queryset.order_by()
-        .values(key_field)
-        .annotate(
-            events=Count("pk", distinct=True),
-            participants=Sum("participants", default=0),
-            communities_total=Sum("communities", default=0),
-            reported=Count("pk", filter=Q(communities__isnull=False), distinct=True),
-        )
-        .order_by(key_field)
-    )
+    return queryset.order_by().values(key_field).annotate(**_counts()).order_by(key_field)
 
 
 def event_statistics(date_from, date_to, section=None):
@@ -56,33 +75,24 @@ def event_statistics(date_from, date_to, section=None):
     if section is not None:
         events = events.filter(sections__translation_key=section.translation_key)
 
+    by_month = {
+        f"{row['month']:%Y-%m}": row for row in _rows(events.annotate(month=TruncMonth("start", tzinfo=KYIV)), "month")
+    }
+    no_events = dict.fromkeys(_counts(), 0)
     months = [
-        Row(f"{row['month']:%Y-%m}", row["events"], row["participants"], row["communities_total"], row["reported"])
-        for row in _rows(events.annotate(month=TruncMonth("start", tzinfo=KYIV)), "month")
+        Row.of(f"{month:%Y-%m}", by_month.get(f"{month:%Y-%m}", no_events)) for month in months_of(date_from, date_to)
     ]
-    totals = events.aggregate(
-        events=Count("pk", distinct=True),
-        participants=Sum("participants", default=0),
-        communities_total=Sum("communities", default=0),
-        reported=Count("pk", filter=Q(communities__isnull=False), distinct=True),
-    )
     titles = dict(
         SectionPage.objects.filter(locale__language_code=settings.LANGUAGE_CODE).values_list("translation_key", "title")
     )
     sections = [
-        Row(
-            titles.get(row["sections__translation_key"], ""),
-            row["events"],
-            row["participants"],
-            row["communities_total"],
-            row["reported"],
-        )
+        Row.of(titles.get(row["sections__translation_key"], ""), row)
         for row in _rows(events.filter(sections__isnull=False), "sections__translation_key")
     ]
     sections.sort(key=lambda row: (-row.events, row.label))
     return {
         "months": months,
-        "total": Row("", totals["events"], totals["participants"], totals["communities_total"], totals["reported"]),
+        "total": Row.of("", events.aggregate(**_counts())),
         "sections": sections,
         "chart": bar_chart(months),
     }
@@ -96,6 +106,7 @@ def bar_chart(months):
     step = plot_width / len(months)
     most_events = max(row.events for row in months) or 1
     most_communities = max((row.average_communities or 0) for row in months) or 1
+    label_every = math.ceil(len(months) / CHART_LABELS)
     bars, points = [], []
     for number, row in enumerate(months):
         height = plot_height * row.events / most_events
@@ -108,6 +119,7 @@ def bar_chart(months):
                 "height": round(height, 1),
                 "row": row,
                 "label_x": round(x + step / 2, 1),
+                "labelled": number % label_every == 0,
             }
         )
         if row.average_communities is not None:

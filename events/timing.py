@@ -8,7 +8,8 @@ from django.utils import timezone
 KYIV = ZoneInfo("Europe/Kyiv")
 #: The join link shows this long before the start...
 JOIN_LINK_OPENS_BEFORE = datetime.timedelta(minutes=30)
-#: ...until the end, or this long after the start when the event has no end.
+#: ...until the end. An event without an end lasts this long wherever a length is needed: the join
+#: link, whether it is over, calendar feeds and the "add to calendar" links.
 OPEN_ENDED_DURATION = datetime.timedelta(hours=2)
 
 
@@ -21,8 +22,14 @@ def kyiv_datetime(date, time):
     return datetime.datetime.combine(date, time, tzinfo=KYIV)
 
 
+def later_by(moment, length):
+    """The moment ``length`` after ``moment``, counted in UTC: across a DST change an hour stays an hour
+    (aware arithmetic in Kyiv time would count wall-clock hours)."""
+    return in_kyiv(moment.astimezone(datetime.UTC) + length)
+
+
 def effective_end(start, end):
-    return end or start + OPEN_ENDED_DURATION
+    return end or later_by(start, OPEN_ENDED_DURATION)
 
 
 def month_bounds(year, month):

@@ -2,6 +2,7 @@ import datetime
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -16,15 +17,28 @@ from sections.models import SectionPage
 from .stats import event_statistics
 from .timing import in_kyiv
 
+#: The years a period may reach: the platform's and the foreseeable future, far from what the database holds.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def validate_year(value):
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValidationError(
+            _("Choose a date from %(first)s to %(last)s."), params={"first": FIRST_YEAR, "last": LAST_YEAR}
+        )
+
 
 class PeriodForm(forms.Form):
-    date_from = forms.DateField(label=_("From"), widget=AdminDateInput)
-    date_to = forms.DateField(label=_("To"), widget=AdminDateInput)
+    date_from = forms.DateField(label=_("From"), widget=AdminDateInput, validators=[validate_year])
+    date_to = forms.DateField(label=_("To"), widget=AdminDateInput, validators=[validate_year])
     section = forms.ModelChoiceField(
         label=_("Section"),
         queryset=SectionPage.objects.none(),
         required=False,
         empty_label=_("All sections"),
+        # By the page's own id, which Django checks against the column's range: a lookup by the
+        # primary key (the link to the page row) passes a huge number on to the database, where it fails.
+        to_field_name="id",
     )
 
     def __init__(self, *args, **kwargs):
@@ -84,5 +98,8 @@ def event_calendar_file(request, event_id):
     from .calendar import event_file
     from .models import EventPage
 
-    event = get_object_or_404(EventPage.objects.live().filter(members_only=False), pk=event_id)
+    # By the page's own id, which Django checks against the column's range (see PeriodForm.section).
+    event = get_object_or_404(EventPage.objects.live(), id=event_id)
+    if not all(restriction.accept_request(request) for restriction in event.get_view_restrictions()):
+        raise Http404
     return event_file(event, request)

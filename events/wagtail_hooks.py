@@ -11,8 +11,17 @@ from sections.holdings import SECTION_HOLDINGS_HOOK, SPEAKER_HOLDINGS_HOOK
 
 from .demo import load_events
 from .holdings import SectionEvents, SpeakerEvents
-from .models import EventFormat, EventPage
+from .models import EventFormat, EventPage, EventSeriesPage
+from .tasks import update_series_events
 from .views import EventStatisticsView
+
+
+# After wagtail-localize's own hook, which gives a page created in the admin its aliases in the other
+# languages: a series published at once may have made its events before its aliases existed.
+@hooks.register("after_create_page", order=1)
+def alias_the_events_of_a_new_series(request, page):
+    if isinstance(page.specific, EventSeriesPage) and page.live:
+        update_series_events.enqueue(page.pk)
 
 
 @hooks.register(SECTION_HOLDINGS_HOOK)

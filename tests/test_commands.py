@@ -109,7 +109,7 @@ class TestLoadDemo:
     def check_events(self, client):
         # The tests load five one-off events of each file and a month of each series (EVENTS_DEMO_PER_FILE).
         uk_events = EventPage.objects.filter(locale__language_code="uk")
-        assert EventSeriesPage.objects.filter(locale__language_code="uk").count() == 2
+        assert EventSeriesPage.objects.filter(locale__language_code="uk").count() == 3
         assert uk_events.count() >= 10 + 5 + 2
         assert uk_events.filter(members_only=True).exists()  # the club's weekly meeting
         assert uk_events.upcoming().exists() and uk_events.past().exclude(recording_url="").exists()

@@ -1,18 +1,24 @@
+"""Events: the index, a dated event, and what an event and a series have in common."""
+
 import datetime
 
-from dateutil import rrule
 from django import forms
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models.functions import Length, Substr
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.embeds.embeds import get_embed_hash
+from wagtail.embeds.models import Embed
 from wagtail.fields import StreamField
-from wagtail.models import Page, PageManager
+from wagtail.models import Page, PageManager, PageViewRestriction
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
@@ -20,13 +26,14 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 from home.models import BasePage, ContentPage
 from home.translation import in_language
 from sections.access import is_club_member
-from sections.forms import SectionsOfOwnLanguageForm
 from sections.models import FiledInSections, SectionPage
 
-from .timing import JOIN_LINK_OPENS_BEFORE, OPEN_ENDED_DURATION, effective_end, in_kyiv, kyiv_datetime
+from ..forms import EventDetailsForm
+from ..timing import JOIN_LINK_OPENS_BEFORE, OPEN_ENDED_DURATION, effective_end, in_kyiv
 
-#: A series creates at most this many events at once (two years of weekly meetings).
-MAX_SERIES_EVENTS = 110
+#: The width asked of a video provider for the recording's player.
+RECORDING_EMBED_WIDTH = 960
+MINUTE = datetime.timedelta(minutes=1)
 
 
 class EventFormat(models.TextChoices):
@@ -45,9 +52,38 @@ class ProgrammeItemBlock(blocks.StructBlock):
         label = _("Programme item")
 
 
+def restrictions_keeping_out(user):
+    """The page view restrictions ``user`` does not pass. A password one always counts: a list cannot ask for it."""
+    restrictions = PageViewRestriction.objects.all()
+    if user.is_authenticated:
+        groups = Q(restriction_type=PageViewRestriction.GROUPS)
+        if not user.is_superuser:
+            groups &= Q(groups__in=user.groups.all())
+        restrictions = restrictions.exclude(Q(restriction_type=PageViewRestriction.LOGIN) | groups)
+    return restrictions
+
+
+def applies_to(restrictions, path):
+    """Whether one of ``restrictions`` applies to the page at ``path`` (an outer reference): on it or above it."""
+    return Exists(restrictions.filter(page__path=Substr(path, 1, Length("page__path"))))
+
+
 class EventPageQuerySet(PageQuerySet):
-    def visible_to(self, user):
-        events = self.live()
+    def visible_to(self, user=None):
+        """Live events ``user`` may read; without a user, what anyone may (feeds are read without a login).
+
+        The club's events are its members'. Wagtail's view restrictions (a password, a login, groups),
+        on the event or above it, keep it out for whoever would not pass them; an alias follows the
+        restrictions of its source, as Wagtail does when serving it. A subquery, not ``public()``:
+        that one writes a condition per restriction into the SQL, and every club event has one.
+        """
+        user = user or AnonymousUser()
+        closed = restrictions_keeping_out(user)
+        events = (
+            self.live()
+            .exclude(applies_to(closed, OuterRef("path")))
+            .exclude(applies_to(closed, OuterRef("alias_of__path")))
+        )
         return events if is_club_member(user) else events.filter(members_only=False)
 
     def upcoming(self, now=None):
@@ -104,7 +140,7 @@ class EventIndexPage(ContentPage):
         return EventPage.objects.descendant_of(self).visible_to(request.user)
 
     def get_context(self, request, *args, **kwargs):
-        from .listing import EventListing
+        from ..listing import EventListing
 
         context = super().get_context(request, *args, **kwargs)
         context["listing"] = EventListing(self, request)
@@ -125,7 +161,10 @@ class EventDetails(FiledInSections, BasePage):
     join_url = models.URLField(
         _("join link"),
         blank=True,
-        help_text=_("Shown to visitors only from 30 minutes before the start until the end."),
+        help_text=format_lazy(
+            _("Shown to visitors only from {minutes} minutes before the start until the end."),
+            minutes=JOIN_LINK_OPENS_BEFORE // MINUTE,
+        ),
     )
     place = models.CharField(_("place"), max_length=255, blank=True, help_text=_("For in-person and hybrid events."))
     sections = ParentalManyToManyField(
@@ -139,7 +178,7 @@ class EventDetails(FiledInSections, BasePage):
         _("capacity"), max_length=255, blank=True, help_text=_("E.g. “Up to 40 participants, two a community”.")
     )
 
-    base_form_class = SectionsOfOwnLanguageForm
+    base_form_class = EventDetailsForm
     detail_panels = [
         FieldPanel("summary"),
         FieldRowPanel([FieldPanel("format"), FieldPanel("place")]),
@@ -191,7 +230,9 @@ class EventPage(EventDetails):
     start = models.DateTimeField(_("start"), db_index=True, help_text=_("Kyiv time."))
     end = models.DateTimeField(_("end"), null=True, blank=True, help_text=_("Kyiv time; leave empty if open-ended."))
     recording_url = models.URLField(
-        _("recording"), blank=True, help_text=_("A link to the recording, once there is one.")
+        _("recording"),
+        blank=True,
+        help_text=_("The address of the recording, once there is one: a YouTube or Vimeo video plays on the page."),
     )
     materials = ParentalManyToManyField(
         "library.MaterialPage",
@@ -211,6 +252,9 @@ class EventPage(EventDetails):
         blank=True,
         help_text=_("Optional: the communities that took part, from the register."),
     )
+    # The date of its series' rule the event was created for: it stays when the event is moved,
+    # so that publishing the series again knows the event (EventSeriesPage.update_events).
+    series_date = models.DateField(_("date in the series"), null=True, blank=True, editable=False)
 
     objects = PageManager.from_queryset(EventPageQuerySet)()
 
@@ -250,6 +294,7 @@ class EventPage(EventDetails):
         SynchronizedField("participants"),
         SynchronizedField("communities"),
         SynchronizedField("attending_communities"),
+        SynchronizedField("series_date"),
     ]
 
     class Meta:
@@ -303,26 +348,48 @@ class EventPage(EventDetails):
         return localize_listing(materials, self.locale_id)
 
     def get_attending_communities(self):
-        """The communities that took part, in this page's language, by oblast."""
+        """The communities that took part, by oblast: in this page's language, or in Ukrainian while
+        a community has no translation (imported ones have none)."""
         from communities.models import Community
 
-        keys = [community.translation_key for community in self.attending_communities.all()]
+        keys = self.attending_communities.values("translation_key")
         return list(
-            Community.objects.filter(locale_id=self.locale_id, translation_key__in=keys).order_by("oblast", "name")
+            Community.objects.shown_in(self.locale_id).filter(translation_key__in=keys).order_by("oblast", "name")
         )
 
+    def get_recording_embed(self):
+        """The recording's player, from Wagtail's cache of embeds; None when no provider offers one.
+
+        The cache is filled when the event is published (events.tasks.find_recording_embed): the
+        page never waits for a provider, nor asks again on every visit when one does not answer.
+        """
+        if not self.recording_url:
+            return None
+        return (
+            Embed.objects.exclude(cache_until__lte=timezone.now())
+            .filter(hash=get_embed_hash(self.recording_url, RECORDING_EMBED_WIDTH))
+            .first()
+        )
+
+    def follows(self, occurrence):
+        """Whether the event is still at the time its series scheduled for it (not moved on its own)."""
+        return (self.start, self.end) == (occurrence.start, occurrence.end)
+
     def get_context(self, request, *args, **kwargs):
-        from .calendar import google_calendar_url
+        from ..calendar import google_calendar_url
 
         context = super().get_context(request, *args, **kwargs)
         now = timezone.now()
+        is_over = self.is_over(now)
         context.update(
             {
                 "event_sections": self.get_sections(),
                 "event_speakers": self.get_speakers(),
                 "event_materials": self.get_materials(request),
-                "is_over": self.is_over(now),
+                "is_over": is_over,
+                "recording_embed": self.get_recording_embed() if is_over else None,
                 "join_link_is_open": self.join_link_is_open(now),
+                "join_link_opens_minutes": JOIN_LINK_OPENS_BEFORE // MINUTE,
                 "google_calendar_url": google_calendar_url(self, request),
                 "attending": self.get_attending_communities(),
             }
@@ -337,121 +404,3 @@ class EventPage(EventDetails):
 
     def get_calendar_url(self):
         return reverse("event_calendar_file", args=[self.pk])
-
-
-class SeriesFrequency(models.TextChoices):
-    WEEKLY = "weekly", _("Every week")
-    FORTNIGHTLY = "fortnightly", _("Every two weeks")
-    MONTHLY_WEEKDAY = "monthly_weekday", _("Every month, on the same weekday (e.g. the second Tuesday)")
-
-
-class EventSeriesPage(EventDetails):
-    """A recurring event (a weekly meeting, a monthly webinar cycle): its dated events are its children.
-
-    Publishing the series creates the events its rule names that do not exist yet; each is
-    then a page of its own, edited (or moved, or cancelled) on its own.
-    """
-
-    first_start = models.DateTimeField(
-        _("first event starts"), help_text=_("Kyiv time; later events keep the same Kyiv time.")
-    )
-    duration = models.PositiveIntegerField(_("length in minutes"), default=60)
-    frequency = models.CharField(_("repeats"), max_length=20, choices=SeriesFrequency.choices)
-    until = models.DateField(_("last date"), help_text=_("No event of the series is created after this date."))
-
-    parent_page_types = ["events.EventIndexPage"]
-    subpage_types = ["events.EventPage"]
-    template = "pages/event_series_page.html"
-
-    content_panels = [
-        FieldPanel("title"),
-        MultiFieldPanel(
-            [
-                FieldRowPanel([FieldPanel("first_start"), FieldPanel("duration")]),
-                FieldRowPanel([FieldPanel("frequency"), FieldPanel("until")]),
-            ],
-            heading=_("Dates"),
-            help_text=_("Publishing creates the events of these dates that do not exist yet."),
-        ),
-        *EventDetails.detail_panels,
-    ]
-    search_fields = [*Page.search_fields, index.SearchField("summary")]
-    translatable_fields = [
-        *EventDetails.translatable_fields,
-        SynchronizedField("first_start"),
-        SynchronizedField("duration"),
-        SynchronizedField("frequency"),
-        SynchronizedField("until"),
-    ]
-
-    class Meta:
-        verbose_name = _("event series")
-        verbose_name_plural = _("event series")
-
-    def clean(self):
-        super().clean()
-        if self.first_start and self.until and self.until < in_kyiv(self.first_start).date():
-            raise ValidationError({"until": _("The last date cannot come before the first event.")})
-
-    def occurrence_starts(self):
-        """The starts the rule names, keeping the Kyiv wall-clock time across DST changes."""
-        first = in_kyiv(self.first_start)
-        rules = {
-            SeriesFrequency.WEEKLY: {"freq": rrule.WEEKLY},
-            SeriesFrequency.FORTNIGHTLY: {"freq": rrule.WEEKLY, "interval": 2},
-            SeriesFrequency.MONTHLY_WEEKDAY: {
-                "freq": rrule.MONTHLY,
-                "byweekday": rrule.weekday(first.weekday(), (first.day - 1) // 7 + 1),
-            },
-        }
-        until = datetime.datetime.combine(self.until, datetime.time.max)
-        naive_starts = rrule.rrule(
-            dtstart=first.replace(tzinfo=None), until=until, count=None, **rules[SeriesFrequency(self.frequency)]
-        )
-        return [kyiv_datetime(start.date(), start.time()) for start in list(naive_starts)[:MAX_SERIES_EVENTS]]
-
-    def create_events(self):
-        """Adds the events of the rule's dates that are missing; returns how many it added."""
-        existing = set(EventPage.objects.child_of(self).values_list("start", flat=True))
-        # Count the children afresh: a page object saved since it was loaded may have written
-        # a stale tree counter, and the new events' places in the tree are taken from it.
-        parent = EventSeriesPage.objects.get(pk=self.pk)
-        actual = Page.objects.filter(path__startswith=parent.path, depth=parent.depth + 1).count()
-        if parent.numchild != actual:
-            EventSeriesPage.objects.filter(pk=parent.pk).update(numchild=actual)
-            parent.numchild = actual
-        created = 0
-        for start in self.occurrence_starts():
-            if start in existing:
-                continue
-            event = EventPage(
-                title=self.title,
-                slug=f"{self.slug}-{in_kyiv(start):%Y-%m-%d}",
-                summary=self.summary,
-                programme=self.programme.raw_data,
-                format=self.format,
-                join_url=self.join_url,
-                place=self.place,
-                registration_url=self.registration_url,
-                capacity_note=self.capacity_note,
-                start=start,
-                end=start + datetime.timedelta(minutes=self.duration),
-                live=True,
-            )
-            event.sections = list(self.sections.all())
-            event.speakers = list(self.speakers.all())
-            parent.add_child(instance=event)
-            event.save_revision().publish()
-            created += 1
-        return created
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        events = EventPage.objects.child_of(self).visible_to(request.user).order_by("start")
-        now = timezone.now()
-        context["upcoming_events"] = list(events.upcoming(now)[:10])
-        context["past_events"] = list(events.past(now).order_by("-start")[:10])
-        context["event_sections"] = self.get_sections()
-        context["event_speakers"] = self.get_speakers()
-        context["rule_start"] = in_kyiv(self.first_start)
-        return context
